@@ -1,0 +1,143 @@
+// Configuration from the environment, validated once at start-up.
+// A wrong value throws a ConfigError whose message is one line naming the variable.
+
+export interface EslNodeConfig {
+  /** Stable node id used in state, logs and metrics: "host:port". */
+  id: string;
+  host: string;
+  port: number;
+  password: string;
+}
+
+export interface Config {
+  httpHost: string;
+  httpPort: number;
+  eslNodes: EslNodeConfig[];
+  /** SIP domain of the users; undefined means "ask the node for its `domain` variable". */
+  fsDomain: string | undefined;
+  dataDir: string;
+  adminUser: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: LogLevel;
+  /** How long an ESL api/bgapi request may wait for its reply. */
+  eslRequestTimeoutMs: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const HOST_RE =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/;
+const DOMAIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/;
+
+function parsePort(variable: string, raw: string): number {
+  if (!/^\d{1,5}$/.test(raw)) throw new ConfigError(variable, `expected a port number 1-65535, got "${raw}"`);
+  const port = Number(raw);
+  if (port < 1 || port > 65535)
+    throw new ConfigError(variable, `expected a port number 1-65535, got "${raw}"`);
+  return port;
+}
+
+function parseHost(variable: string, raw: string): string {
+  if (!HOST_RE.test(raw) || raw.length > 253)
+    throw new ConfigError(variable, `not a host name or address: "${raw}"`);
+  return raw.startsWith('[') ? raw.slice(1, -1) : raw;
+}
+
+/** Parses one `esl://:PASSWORD@HOST:PORT` entry. The password never appears in an error. */
+export function parseEslUrl(entry: string, variable = 'FS_ESL'): EslNodeConfig {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    throw new ConfigError(variable, 'each entry must look like esl://:PASSWORD@HOST:PORT');
+  }
+  if (url.protocol !== 'esl:') throw new ConfigError(variable, 'each entry must start with esl://');
+  if (url.pathname && url.pathname !== '/' && url.pathname !== '')
+    throw new ConfigError(variable, 'an entry must not have a path');
+  const password = decodeURIComponent(url.password);
+  if (!password) throw new ConfigError(variable, 'an entry has no password (esl://:PASSWORD@HOST:PORT)');
+  if (/[\r\n\0\s]/.test(password)) throw new ConfigError(variable, 'a password must not contain white space');
+  const host = parseHost(variable, url.hostname);
+  const port = url.port ? parsePort(variable, url.port) : 8021;
+  return { id: `${host}:${port}`, host, port, password };
+}
+
+function parseIntIn(variable: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(variable, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(variable, `expected ${min}-${max}, got ${n}`);
+  return n;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const httpHost = parseHost('HTTP_HOST', get('HTTP_HOST') ?? '127.0.0.1');
+  const httpPort = parsePort('HTTP_PORT', get('HTTP_PORT') ?? '8080');
+
+  const eslRaw = get('FS_ESL') ?? 'esl://:ClueCon@127.0.0.1:8021';
+  const eslNodes = eslRaw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => parseEslUrl(s));
+  if (eslNodes.length === 0) throw new ConfigError('FS_ESL', 'names no FreeSWITCH node');
+  const ids = new Set<string>();
+  for (const n of eslNodes) {
+    if (ids.has(n.id)) throw new ConfigError('FS_ESL', `node ${n.id} is listed twice`);
+    ids.add(n.id);
+  }
+
+  const fsDomain = get('FS_DOMAIN');
+  if (fsDomain !== undefined && !DOMAIN_RE.test(fsDomain))
+    throw new ConfigError('FS_DOMAIN', `not a SIP domain: "${fsDomain}"`);
+
+  const dataDir = get('DATA_DIR') ?? './data';
+  if (dataDir.includes('\0')) throw new ConfigError('DATA_DIR', 'contains a NUL byte');
+
+  const adminUser = get('ADMIN_USER');
+  const adminPassword = env['ADMIN_PASSWORD'] === '' ? undefined : env['ADMIN_PASSWORD'];
+  if (adminUser !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(adminUser))
+    throw new ConfigError('ADMIN_USER', 'must match [A-Za-z0-9._-]{1,64}');
+  if ((adminUser === undefined) !== (adminPassword === undefined))
+    throw new ConfigError(
+      adminUser === undefined ? 'ADMIN_USER' : 'ADMIN_PASSWORD',
+      'ADMIN_USER and ADMIN_PASSWORD go together',
+    );
+  if (adminPassword !== undefined && adminPassword.length < 8)
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
+
+  const logLevelRaw = get('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw))
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+
+  const eslRequestTimeoutMs = parseIntIn('ESL_TIMEOUT_MS', get('ESL_TIMEOUT_MS') ?? '5000', 100, 600_000);
+
+  return {
+    httpHost,
+    httpPort,
+    eslNodes,
+    fsDomain,
+    dataDir,
+    adminUser,
+    adminPassword,
+    logLevel: logLevelRaw as LogLevel,
+    eslRequestTimeoutMs,
+  };
+}

@@ -1,0 +1,48 @@
+// Access to the real FreeSWITCH transcripts in ../shared/fs-transcripts (ground truth for the wire format).
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const TRANSCRIPT_DIR =
+  process.env['FS_TRANSCRIPTS'] ?? path.resolve(here, '../../../shared/fs-transcripts');
+
+export interface TranscriptLine {
+  t: string;
+  dir: 'send' | 'recv' | 'note' | 'close';
+  offset?: number;
+  len?: number;
+  data?: string;
+  text?: string;
+}
+
+export function transcriptExists(name: string): boolean {
+  return existsSync(path.join(TRANSCRIPT_DIR, `${name}.txt`));
+}
+
+/** Every byte FreeSWITCH sent on the recorded connection(s). */
+export function readTranscriptBytes(name: string): Buffer {
+  return readFileSync(path.join(TRANSCRIPT_DIR, `${name}.txt`));
+}
+
+/** Both directions with recorder notes, in order. */
+export function readTranscriptLines(name: string): TranscriptLine[] {
+  return readFileSync(path.join(TRANSCRIPT_DIR, `${name}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as TranscriptLine);
+}
+
+export const TRANSCRIPT_NAMES = [
+  'auth',
+  'api-responses',
+  'conference-plain',
+  'conference-json',
+  'calls-plain',
+  'calls-json',
+  'disconnect-fsctl-idle',
+  'disconnect-fsctl-events',
+  'disconnect-fsctl-issuer',
+  'disconnect-sigterm-idle',
+  'disconnect-sigterm-events',
+] as const;
