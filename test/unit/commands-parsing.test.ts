@@ -1,0 +1,227 @@
+// How a URL tail becomes a typed command and a line: decoding exactly once, control characters,
+// limits, the real FreeSWITCH lines of the transcripts, and what the route must do with each command.
+import { describe, expect, it } from 'vitest';
+import {
+  commandDocs,
+  conferenceCommandLine,
+  extraOwnershipTarget,
+  handlingOf,
+  MAX_ARGS,
+  parseConferenceCommand,
+  toEslArgs,
+} from '../../src/domain/conference-command.js';
+import type { TypedCommand } from '../../src/domain/command-types.js';
+import { UnsafeEslLineError } from '../../src/domain/esl-line.js';
+import { makeCommandContext } from '../helpers/command-context.js';
+import { readTranscriptLines } from '../helpers/transcripts.js';
+
+async function parse(tail: string, overrides = {}) {
+  return parseConferenceCommand(tail, makeCommandContext(overrides));
+}
+
+async function command(tail: string, overrides = {}): Promise<TypedCommand> {
+  const parsed = await parse(tail, overrides);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.command;
+}
+
+describe('percent-decoding of the URL tail', () => {
+  it('decodes exactly once: %25 is a literal percent, so double-encoded CR LF stays text and is refused', async () => {
+    const doubly = await parse('say&a%250D%250Ab');
+    expect(doubly).toMatchObject({ ok: false, status: 400 });
+    expect(await parse('play&tone_stream://%25(1500,0,800)')).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['mute&%ZZ', /malformed/],
+    ['mute&13%', /malformed/],
+    ['mute&%C3', /UTF-8/],
+    ['mute&%FF%FE', /UTF-8/],
+    ['mute&13%0D%0Aapi%20status', /control/],
+    ['mute&13\r\napi status', /control/],
+    ['mute&13%00', /control/],
+    ['mute&13\u0000', /control/],
+    ['mute&13%09', /control/],
+    ['mute&13%7F', /control/],
+    ['mute&13%C2%85', /control/],
+    ['mute&13%E2%80%A8', /control/],
+    ['%0Dmute&13', /control/],
+    ['', /no command/],
+    ['&13', /no command/],
+    ['mute&&13', /empty/],
+  ])('%j → 400 %s', async (tail, reason) => {
+    const parsed = await parse(tail);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toMatch(reason);
+  });
+
+  it('treats %26 as a literal & inside an argument (never a separator), which grammars refuse', async () => {
+    expect(await parse('mute&13%2614')).toMatchObject({ ok: false });
+    expect(await parse('say&a%26b')).toMatchObject({ ok: false });
+  });
+
+  it('accepts an encoded command name and is case-insensitive, like FreeSWITCH', async () => {
+    expect((await command('%6Dute&13')).name).toBe('mute');
+    expect((await command('XML_LIST')).name).toBe('xml_list');
+  });
+
+  it('does not echo hostile command names back', async () => {
+    const parsed = await parse('%3Cscript%3E');
+    expect(parsed).toEqual({ ok: false, status: 400, error: 'unknown command' });
+    expect(await parse('bogus')).toEqual({ ok: false, status: 400, error: 'unknown command "bogus"' });
+  });
+
+  it('bounds the tail, the argument count and each argument', async () => {
+    expect(await parse('say&' + 'a'.repeat(5000))).toMatchObject({ ok: false, error: /longer than 4096/ });
+    expect(await parse('transfer&demo2&' + Array(MAX_ARGS).fill('1').join('&'))).toMatchObject({
+      ok: false,
+      error: /at most 23 arguments/,
+    });
+    expect(await parse('norecord&' + 'a'.repeat(513))).toMatchObject({ ok: false, error: /longer than 512/ });
+  });
+});
+
+describe('the lines FreeSWITCH really received (conference transcript)', () => {
+  // Each `api conference demo <cmd> <args>` the recorder sent, as the URL a client would use.
+  const sent = readTranscriptLines('conference-plain')
+    .filter((l) => l.dir === 'send' && l.data?.startsWith('api conference demo '))
+    .map((l) => (l.data ?? '').replace(/\n+$/, '').slice('api '.length));
+
+  it('found the transcript lines', () => {
+    expect(sent.length).toBeGreaterThan(20);
+  });
+
+  it('turns the equivalent URL into the very same line, except files the daemon must pick', async () => {
+    let compared = 0;
+    for (const line of sent) {
+      const words = line.split(' ').slice(2);
+      const tail = words.map(encodeURIComponent).join('&');
+      const parsed = await parse(tail);
+      if (words[0] === 'record' || words[0] === 'norecord') {
+        // `record /tmp/x.wav`: the URL may not choose a file; the daemon picks one.
+        expect(parsed.ok, line).toBe(false);
+        continue;
+      }
+      if (!parsed.ok) throw new Error(`${line}: ${parsed.error}`);
+      expect(conferenceCommandLine(parsed.command, 'demo')).toBe(line);
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
+  it('refuses what FreeSWITCH answered with an error or usage text', async () => {
+    const replies = readTranscriptLines('api-responses')
+      .filter((l) => l.dir === 'send')
+      .map((l) => l.data ?? '');
+    expect(replies).toContain('api conference demo mute\n\n');
+    expect(replies).toContain('api conference demo bogus\n\n');
+    expect(await parse('mute')).toMatchObject({ ok: false, status: 400 });
+    expect(await parse('bogus')).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe('what the route must do', () => {
+  it.each([
+    ['mute&13', 'freeswitch-text'],
+    ['list', 'freeswitch-text'],
+    ['xml_list', 'xml-document'],
+    ['invite&401', 'invitation-sent'],
+    ['inviteim&401im', 'invitation-sent'],
+    ['record', 'record-start'],
+    ['record&stop', 'record-stop'],
+    ['record&status', 'record-status'],
+    ['record&duration', 'record-duration'],
+    ['norecord&all', 'freeswitch-text'],
+  ])('%s → %s', async (tail, handling) => {
+    expect(handlingOf(await command(tail))).toBe(handling);
+  });
+
+  it('sends nothing for record status and duration', async () => {
+    expect(toEslArgs(await command('record&status'), 'demo')).toBeNull();
+    expect(toEslArgs(await command('record&duration'), 'demo')).toBeNull();
+  });
+
+  it('names the transfer target so the route checks ownership of it too', async () => {
+    expect(extraOwnershipTarget(await command('transfer&Sales_2&19&20'))).toBe('Sales_2');
+    expect(extraOwnershipTarget(await command('kick&19'))).toBeUndefined();
+  });
+
+  it('adds the configured conference profile to transfer targets', async () => {
+    const cmd = await command('transfer&demo2&19', { conferenceProfile: 'fs-confd' });
+    expect(conferenceCommandLine(cmd, 'demo')).toBe('conference demo transfer demo2@fs-confd 19');
+    expect(await parse('transfer&demo2&19', { conferenceProfile: 'a b' })).toMatchObject({ ok: false });
+  });
+
+  it('marks transfer and the dialling commands with their extra permission', () => {
+    const byName = new Map(commandDocs().map((d) => [d.name, d]));
+    expect(byName.get('transfer')?.permission).toBe('owner-of-both-conferences');
+    for (const name of ['dial', 'bgdial', 'invite', 'inviteim'] as const)
+      expect(byName.get(name)?.permission).toBe('owner-within-dial-policy');
+    expect(byName.get('mute')?.permission).toBe('owner');
+    expect(byName.get('dial')?.usage).toBe('<destination> [<caller_id_number> [<caller_id_name>]]');
+  });
+
+  it('awaits asynchronous lookups', async () => {
+    const ctx = {
+      userExists: async (name: string) => name === '777',
+      userByImId: async (im: string) => (im === 'x@y' ? '777' : undefined),
+    };
+    expect(conferenceCommandLine(await command('invite&777', ctx), 'demo')).toBe(
+      'conference demo bgdial user/777@example.com 200 Alice',
+    );
+    expect(conferenceCommandLine(await command('inviteim&x%40y', ctx), 'demo')).toBe(
+      'conference demo bgdial user/777@example.com 200 Alice',
+    );
+    expect(await parse('invite&200', ctx)).toMatchObject({ ok: false, error: /unknown user/ });
+  });
+});
+
+describe('caller ID for dial and invite', () => {
+  it('uses the conference/owner default, joining the words of a name FreeSWITCH would cut', async () => {
+    const cmd = await command('invite&401', { defaultCallerId: { number: '3000', name: 'Team Call' } });
+    expect(conferenceCommandLine(cmd, 'demo')).toBe(
+      'conference demo bgdial user/401@example.com 3000 Team_Call',
+    );
+  });
+
+  it('drops defaults outside the grammar instead of sending them', async () => {
+    const cmd = await command('dial&200', { defaultCallerId: { number: '1{2}', name: 'x' } });
+    expect(conferenceCommandLine(cmd, 'demo')).toBe('conference demo dial user/200@example.com');
+    const noDefault = await command('dial&200', { defaultCallerId: undefined });
+    expect(conferenceCommandLine(noDefault, 'demo')).toBe('conference demo dial user/200@example.com');
+  });
+});
+
+describe('conference names on the line', () => {
+  it('refuses say/saymember where FreeSWITCH would cut the text in the wrong place', async () => {
+    expect(await parse('say&hello', { conferenceName: 'essays' })).toMatchObject({
+      ok: false,
+      error: /contains "say"/,
+    });
+    expect(await parse('saymember&13&hi', { conferenceName: 'saymember1' })).toMatchObject({ ok: false });
+    const say = await command('say&hello');
+    expect(() => toEslArgs(say, 'essays')).toThrow(UnsafeEslLineError);
+    expect(conferenceCommandLine(await command('mute&1', { conferenceName: 'essays' }), 'essays')).toBe(
+      'conference essays mute 1',
+    );
+  });
+
+  it('refuses to build a line for an unsafe conference name', async () => {
+    const mute = await command('mute&13');
+    for (const name of ['', 'a b', 'a\nb', 'x@default', '{x}', 'a'.repeat(65)])
+      expect(() => toEslArgs(mute, name)).toThrow(UnsafeEslLineError);
+    expect(await parse('mute&13', { conferenceName: 'a b' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('configuration is checked before it reaches a line', () => {
+  it.each([
+    ['play&x.wav', { soundDir: 'relative/sounds' }],
+    ['play&x.wav', { soundDir: '/opt/../etc' }],
+    ['record', { recordingsDir: '/tmp/rec ordings' }],
+    ['dial&200', { domain: 'example.com;x' }],
+    ['invite&200', { domain: '' }],
+  ])('%s with %j → 400', async (tail, overrides) => {
+    expect(await parse(tail, overrides)).toMatchObject({ ok: false, error: /configured safely/ });
+  });
+});
