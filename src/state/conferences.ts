@@ -1,0 +1,384 @@
+// Live conferences of one FreeSWITCH node, kept current by `CUSTOM conference::maintenance` events.
+// The reducer mutates the state it is given (O(1) per event at any size) and never throws: a missing
+// or garbled header leaves the state unchanged or updates only what the event states for sure.
+// Every member event carries the member's own flags (Hear, Speak, Talking, Floor, Member-Type,
+// Energy-Level, ...); those win over inference from the Action, so replaying events on top of a
+// snapshot taken part-way through them converges on FreeSWITCH's state (see node-state.ts).
+
+import type { EslEvent } from '../esl/events.js';
+import { memberUser } from './channel-user.js';
+import type { ChannelFacts } from './channel-user.js';
+import type { Headers } from './event-fields.js';
+import { eventTime, flag, id, int, keep, keepOptional, detach, text } from './event-fields.js';
+
+export const CONFERENCE_SUBCLASS = 'conference::maintenance';
+
+export interface Recording {
+  path: string;
+  /** Epoch ms. */
+  startedAt: number;
+  paused: boolean;
+}
+
+export interface Member {
+  /** FreeSWITCH Member-ID: one counter across all conferences of a node. */
+  id: number;
+  /** The member's channel (Unique-ID). */
+  uuid: string;
+  channelName: string;
+  callerIdNumber: string;
+  callerIdName: string;
+  /** The user this member belongs to (rule in channel-user.ts); undefined when unknown. */
+  user: string | undefined;
+  canHear: boolean;
+  canSpeak: boolean;
+  talking: boolean;
+  floor: boolean;
+  moderator: boolean;
+  muteDetect: boolean;
+  volumeIn: number;
+  volumeOut: number;
+  energyLevel: number;
+  /** Epoch ms. */
+  joinedAt: number;
+}
+
+export interface Conference {
+  name: string;
+  /** Conference-Unique-ID: distinguishes two lives of the same conference name. */
+  uuid: string;
+  locked: boolean;
+  /** Recordings running now; FreeSWITCH allows several at once. */
+  recordings: Recording[];
+  /** By Member-ID, in join order. */
+  members: Map<number, Member>;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export interface ConferenceState {
+  readonly conferences: Map<string, Conference>;
+}
+
+export function createConferenceState(): ConferenceState {
+  return { conferences: new Map() };
+}
+
+export function memberCount(conference: Conference): number {
+  return conference.members.size;
+}
+
+export const MAX_MEMBER_ID = 2_147_483_647;
+/** FreeSWITCH normalizes member volumes to -4..4; energy levels are small positive integers. */
+const VOLUME_RANGE = [-4, 4] as const;
+const ENERGY_RANGE = [0, 1_000_000] as const;
+
+/** Actions whose effect on the state is handled below, by name. */
+export const STATE_ACTIONS: ReadonlySet<string> = new Set([
+  'conference-create',
+  'conference-destroy',
+  'add-member',
+  'del-member',
+  'lock',
+  'unlock',
+  'start-recording',
+  'stop-recording',
+  'pause-recording',
+  'resume-recording',
+  'floor-change',
+  'mute-member',
+  'unmute-member',
+  'deaf-member',
+  'undeaf-member',
+  'start-talking',
+  'stop-talking',
+  'mute-detect',
+  'energy-level-member',
+  'volume-in-member',
+  'volume-out-member',
+  'gain-level',
+  'volume-level',
+  'energy-level',
+  'kick-member',
+  'hup-member',
+]);
+
+/**
+ * Actions that change nothing we track. Any member-scoped event, these included, still refreshes
+ * that member's flags from the member data it carries.
+ */
+export const INFORMATIONAL_ACTIONS: ReadonlySet<string> = new Set([
+  'play-file',
+  'play-file-done',
+  'play-file-member',
+  'play-file-member-done',
+  'speak-text',
+  'speak-text-member',
+  'dtmf',
+  'dtmf-member',
+  'bgdial-result',
+  'transfer', // followed by del-member (old) and add-member (new conference)
+  'execute_app',
+  'set-position-member',
+  'hold-member',
+  'unhold-member',
+  'vmute-member',
+  'unvmute-member',
+  'vblind-member',
+  'unvblind-member',
+  'exit-sounds-on',
+  'exit-sounds-off',
+  'exit-sound-file-changed',
+  'enter-sounds-on',
+  'enter-sounds-off',
+  'enter-sound-file-changed',
+]);
+
+/** Applies one event; returns true when the state changed. Non-conference events are ignored. */
+export function applyConferenceEvent(
+  state: ConferenceState,
+  event: EslEvent,
+  clock: () => number = Date.now,
+): boolean {
+  if (event.name !== 'CUSTOM' || event.subclass !== CONFERENCE_SUBCLASS) return false;
+  const h = event.headers;
+  const name = text(h, 'Conference-Name');
+  const action = h['Action'];
+  if (name === undefined || action === undefined) return false;
+  const uuid = id(h, 'Conference-Unique-ID');
+  const current = state.conferences.get(name);
+  // An event from another life of this conference name (a destroy we already saw, a late file event).
+  const sameLife = current !== undefined && (uuid === undefined || uuid === current.uuid);
+
+  switch (action) {
+    case 'conference-create':
+      if (sameLife) return false;
+      state.conferences.set(name, newConference(name, uuid, eventTime(h, clock)));
+      return true;
+    case 'conference-destroy':
+      if (!sameLife) return false;
+      state.conferences.delete(name);
+      return true;
+    case 'add-member':
+      return addMember(state, name, uuid, current, sameLife, h, clock);
+  }
+  if (!sameLife || current === undefined) return false;
+  const conference = current;
+  switch (action) {
+    case 'lock':
+    case 'unlock':
+      return setLocked(conference, action === 'lock');
+    case 'start-recording':
+      return startRecording(conference, text(h, 'Path', 1024), eventTime(h, clock));
+    case 'stop-recording':
+      return stopRecording(conference, text(h, 'Path', 1024), flag(h, 'Other-Recordings'));
+    case 'pause-recording':
+    case 'resume-recording':
+      return pauseRecording(conference, text(h, 'Path', 1024), action === 'pause-recording');
+    case 'floor-change':
+      return changeFloor(conference, h);
+    case 'del-member': {
+      const memberId = int(h, 'Member-ID', 1, MAX_MEMBER_ID);
+      return memberId !== undefined && conference.members.delete(memberId);
+    }
+  }
+  const member = memberOf(conference, h);
+  if (member === undefined) return false;
+  const refreshed = refreshMember(conference, member, h);
+  return applyMemberAction(member, action, h) || refreshed;
+}
+
+function newConference(name: string, uuid: string | undefined, createdAt: number): Conference {
+  return {
+    name: detach(name),
+    uuid: uuid === undefined ? '' : detach(uuid),
+    locked: false,
+    recordings: [],
+    members: new Map(),
+    createdAt,
+  };
+}
+
+function addMember(
+  state: ConferenceState,
+  name: string,
+  uuid: string | undefined,
+  current: Conference | undefined,
+  sameLife: boolean,
+  h: Headers,
+  clock: () => number,
+): boolean {
+  const memberId = int(h, 'Member-ID', 1, MAX_MEMBER_ID);
+  if (memberId === undefined) return false;
+  let conference = current;
+  if (conference === undefined || !sameLife) {
+    // We missed conference-create (or this name started a new life): the member event says it exists.
+    conference = newConference(name, uuid, eventTime(h, clock));
+    state.conferences.set(name, conference);
+  }
+  const existing = conference.members.get(memberId);
+  if (existing !== undefined) return refreshMember(conference, existing, h);
+  const callerIdNumber = text(h, 'Caller-Caller-ID-Number') ?? '';
+  const member: Member = {
+    id: memberId,
+    uuid: detach(id(h, 'Unique-ID') ?? ''),
+    channelName: detach(text(h, 'Channel-Name') ?? ''),
+    callerIdNumber: detach(callerIdNumber),
+    callerIdName: detach(text(h, 'Caller-Caller-ID-Name') ?? ''),
+    user: undefined,
+    canHear: flag(h, 'Hear') ?? true,
+    canSpeak: flag(h, 'Speak') ?? true,
+    talking: flag(h, 'Talking') ?? false,
+    floor: false,
+    moderator: h['Member-Type'] === 'moderator',
+    muteDetect: flag(h, 'Mute-Detect') ?? false,
+    volumeIn: 0,
+    volumeOut: 0,
+    energyLevel: int(h, 'Energy-Level', ...ENERGY_RANGE) ?? 0,
+    joinedAt: eventTime(h, clock),
+  };
+  const user = memberUser(memberFacts(h), callerIdNumber);
+  member.user = user === undefined ? undefined : detach(user);
+  conference.members.set(memberId, member);
+  if (flag(h, 'Floor') === true) giveFloor(conference, member);
+  return true;
+}
+
+/** Conference events carry the channel's basic data but no `variable_*` headers. */
+function memberFacts(h: Headers): ChannelFacts {
+  return {
+    direction: h['Call-Direction'],
+    channelName: text(h, 'Channel-Name'),
+    presenceId: text(h, 'Channel-Presence-ID'),
+    callerUsername: text(h, 'Caller-Username'),
+  };
+}
+
+function memberOf(conference: Conference, h: Headers): Member | undefined {
+  const memberId = int(h, 'Member-ID', 1, MAX_MEMBER_ID);
+  return memberId === undefined ? undefined : conference.members.get(memberId);
+}
+
+/** Copies every member flag the event states; returns true when something changed. */
+function refreshMember(conference: Conference, member: Member, h: Headers): boolean {
+  const before = snapshotFlags(member);
+  member.canHear = flag(h, 'Hear') ?? member.canHear;
+  member.canSpeak = flag(h, 'Speak') ?? member.canSpeak;
+  member.talking = flag(h, 'Talking') ?? member.talking;
+  member.muteDetect = flag(h, 'Mute-Detect') ?? member.muteDetect;
+  const type = h['Member-Type'];
+  if (type === 'moderator' || type === 'member') member.moderator = type === 'moderator';
+  member.energyLevel = int(h, 'Energy-Level', ...ENERGY_RANGE) ?? member.energyLevel;
+  member.callerIdNumber = keep(member.callerIdNumber, text(h, 'Caller-Caller-ID-Number'));
+  member.callerIdName = keep(member.callerIdName, text(h, 'Caller-Caller-ID-Name'));
+  if (member.user === undefined)
+    member.user = keepOptional(undefined, memberUser(memberFacts(h), member.callerIdNumber));
+  const floor = flag(h, 'Floor');
+  if (floor === true) giveFloor(conference, member);
+  else if (floor === false) member.floor = false;
+  return before !== snapshotFlags(member);
+}
+
+function snapshotFlags(m: Member): string {
+  return `${+m.canHear}${+m.canSpeak}${+m.talking}${+m.muteDetect}${+m.moderator}${+m.floor}|${m.energyLevel}|${m.callerIdNumber}|${m.callerIdName}|${m.user}`;
+}
+
+/** What the Action itself says, for values the member data does not carry (volumes) or lacks. */
+function applyMemberAction(member: Member, action: string, h: Headers): boolean {
+  const before = `${+member.canHear}${+member.canSpeak}${+member.talking}|${member.volumeIn}|${member.volumeOut}|${member.energyLevel}`;
+  switch (action) {
+    case 'mute-member':
+      member.canSpeak = flag(h, 'Speak') ?? false;
+      member.talking = flag(h, 'Talking') ?? false;
+      break;
+    case 'unmute-member':
+      member.canSpeak = flag(h, 'Speak') ?? true;
+      break;
+    case 'deaf-member':
+      member.canHear = flag(h, 'Hear') ?? false;
+      break;
+    case 'undeaf-member':
+      member.canHear = flag(h, 'Hear') ?? true;
+      break;
+    case 'start-talking':
+      member.talking = flag(h, 'Talking') ?? true;
+      break;
+    case 'stop-talking':
+      member.talking = flag(h, 'Talking') ?? false;
+      break;
+    case 'volume-in-member':
+      member.volumeIn = int(h, 'Volume-Level', ...VOLUME_RANGE) ?? member.volumeIn;
+      break;
+    case 'volume-out-member':
+      member.volumeOut = int(h, 'Volume-Level', ...VOLUME_RANGE) ?? member.volumeOut;
+      break;
+    // Caller controls (DTMF) report the new value as New-Level.
+    case 'gain-level':
+      member.volumeIn = int(h, 'New-Level', ...VOLUME_RANGE) ?? member.volumeIn;
+      break;
+    case 'volume-level':
+      member.volumeOut = int(h, 'New-Level', ...VOLUME_RANGE) ?? member.volumeOut;
+      break;
+    case 'energy-level':
+      member.energyLevel = int(h, 'New-Level', ...ENERGY_RANGE) ?? member.energyLevel;
+      break;
+    // energy-level-member carries Energy-Level, already applied; mute-detect carries Mute-Detect.
+    // kick-member / hup-member: the member leaves with the del-member that follows.
+    default:
+      return false;
+  }
+  return (
+    before !==
+    `${+member.canHear}${+member.canSpeak}${+member.talking}|${member.volumeIn}|${member.volumeOut}|${member.energyLevel}`
+  );
+}
+
+function giveFloor(conference: Conference, holder: Member): void {
+  if (holder.floor) return;
+  for (const member of conference.members.values()) member.floor = false;
+  holder.floor = true;
+}
+
+function changeFloor(conference: Conference, h: Headers): boolean {
+  const before = [...conference.members.values()].find((m) => m.floor)?.id;
+  const newId = h['New-ID'];
+  if (newId === 'none') {
+    for (const member of conference.members.values()) member.floor = false;
+  } else {
+    const holder = conference.members.get(int(h, 'New-ID', 1, MAX_MEMBER_ID) ?? 0);
+    if (holder === undefined) return false;
+    giveFloor(conference, holder);
+  }
+  return before !== [...conference.members.values()].find((m) => m.floor)?.id;
+}
+
+function setLocked(conference: Conference, locked: boolean): boolean {
+  if (conference.locked === locked) return false;
+  conference.locked = locked;
+  return true;
+}
+
+function startRecording(conference: Conference, path: string | undefined, at: number): boolean {
+  if (path === undefined || conference.recordings.some((r) => r.path === path)) return false;
+  conference.recordings.push({ path: detach(path), startedAt: at, paused: false });
+  return true;
+}
+
+function stopRecording(
+  conference: Conference,
+  path: string | undefined,
+  others: boolean | undefined,
+): boolean {
+  const before = conference.recordings.length;
+  // `norecord all` reports Path=all; Other-Recordings=false says nothing is recording any more.
+  if (path === 'all' || others === false) conference.recordings = [];
+  else if (path !== undefined) conference.recordings = conference.recordings.filter((r) => r.path !== path);
+  return conference.recordings.length !== before;
+}
+
+function pauseRecording(conference: Conference, path: string | undefined, paused: boolean): boolean {
+  const recording = conference.recordings.find((r) => r.path === path);
+  if (recording === undefined || recording.paused === paused) return false;
+  recording.paused = paused;
+  return true;
+}
