@@ -1,0 +1,93 @@
+// The HTTP application: middleware, route families, error handling. Every route is served at the root
+// and under /sipxconfig/rest (sipX's base URL) by stripping that prefix before routing, so each route
+// is registered once.
+//
+// Adding a route family: write `registerXRoutes(app, deps)` in routes/, add it to PUBLIC_FAMILIES (no
+// auth: health, FreeSWITCH's config fetches, ...) or AUTHENTICATED_FAMILIES, and add what it needs to
+// AppDeps as an optional field.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getPath } from 'hono/utils/url';
+import type { Config } from '../config.js';
+import type { ScryptParams } from '../domain/passwords.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { createAuthenticator, type AuthOptions } from './auth.js';
+import { MAX_BODY_BYTES } from './body.js';
+import type { AppEnv } from './context.js';
+import { errorResponder, HttpError } from './errors.js';
+import { addMethodNotAllowed } from './method-not-allowed.js';
+import { respondError } from './represent.js';
+import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
+import { registerAdminUserRoutes } from './routes/admin-users.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerMyAccountRoutes } from './routes/my-account.js';
+import { registerMyConferenceRoutes } from './routes/my-conferences.js';
+
+export interface AppDeps {
+  store: Store;
+  logger: Logger;
+  config: Config;
+  /** GET /health (no auth): 200 if ok else 503, JSON body as given. */
+  health: () => { ok: boolean; body: unknown };
+  /** scrypt cost for passwords set through the API; default N = 2^14. Tests lower it. */
+  passwordScrypt?: ScryptParams;
+  /** Auth tuning (cache TTL, failure limits, clock); defaults in auth.ts. */
+  auth?: Partial<AuthOptions>;
+}
+
+export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
+
+/** Families anyone may call; registered before the auth middleware. */
+const PUBLIC_FAMILIES: readonly RouteFamily[] = [registerHealthRoutes];
+
+/** Families behind HTTP Basic auth. */
+const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
+  registerMyAccountRoutes,
+  registerMyConferenceRoutes,
+  registerAdminUserRoutes,
+  registerAdminConferenceRoutes,
+];
+
+export const SIPX_PREFIX = '/sipxconfig/rest';
+
+/** The routing path: the URL path with a leading /sipxconfig/rest removed. */
+export function routingPath(request: Request): string {
+  const path = getPath(request);
+  if (path === SIPX_PREFIX) return '/';
+  return path.startsWith(`${SIPX_PREFIX}/`) ? path.slice(SIPX_PREFIX.length) : path;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ getPath: routingPath });
+  app.onError(errorResponder(deps.logger));
+  app.notFound((c) => respondError(c, 404, 'not found'));
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, 'request body too large');
+      },
+    }),
+  );
+  // The admin API speaks JSON only, including its 401/403/404 answers.
+  app.use('/api/*', async (c, next) => {
+    c.set('representation', 'json');
+    await next();
+  });
+
+  let registered = app.routes.length;
+  for (const family of PUBLIC_FAMILIES) family(app, deps);
+  registered = addMethodNotAllowed(app, registered);
+
+  const auth = createAuthenticator(deps.store, deps.logger, {
+    ...(deps.passwordScrypt ? { scrypt: deps.passwordScrypt } : {}),
+    ...deps.auth,
+  });
+  app.use('*', auth.middleware);
+  for (const family of AUTHENTICATED_FAMILIES) family(app, deps);
+  addMethodNotAllowed(app, registered);
+  return app;
+}

@@ -1,0 +1,47 @@
+// Errors a handler may throw, and the one place that turns any thrown value into an error response
+// (status + short body per API.md; details only in the log, never a stack trace in a body).
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../log.js';
+import { ConflictError, InvalidRecordError, NotFoundError, StoreWriteError } from '../store/store.js';
+import { respondError, type ErrorDetails } from './represent.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (message: string, field?: string) =>
+  new HttpError(400, message, field === undefined ? {} : { field });
+export const forbidden = (message = 'forbidden') => new HttpError(403, message);
+export const notFound = (message = 'not found') => new HttpError(404, message);
+
+/** app.onError: maps every error to a response; unexpected ones are logged and answered 500. */
+export function errorResponder(logger: Logger) {
+  return (err: unknown, c: Context): Response => {
+    if (err instanceof HttpError) return respondError(c, err.status, err.message, err.details);
+    if (err instanceof ConflictError) return respondError(c, 409, err.message, { field: err.field });
+    if (err instanceof InvalidRecordError) return respondError(c, 400, err.message, { field: err.field });
+    if (err instanceof NotFoundError) return respondError(c, 404, err.message);
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      const message = status === 413 ? 'request body too large' : err.message || 'bad request';
+      return respondError(c, status, message);
+    }
+    if (err instanceof StoreWriteError) {
+      logger.error({ err, path: c.req.path }, 'store write failed');
+      return respondError(c, 503, 'could not save the change; try again', {
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in a request');
+    return respondError(c, 500, 'internal error');
+  };
+}

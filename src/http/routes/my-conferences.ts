@@ -1,0 +1,63 @@
+// /my/conferences (the caller's conferences: owned or delegated) and /my/conferences/{name} (the
+// `setting` document: GET, and PUT for owner, delegate or admin).
+import type { Context, Hono } from 'hono';
+import {
+  applyConferenceChange,
+  conferenceSetting,
+  conferenceSummary,
+  type Conference,
+} from '../../domain/conferences.js';
+import { canManageDelegates } from '../../domain/ownership.js';
+import type { AppDeps } from '../app.js';
+import { readDocument } from '../body.js';
+import { controlledConference } from '../conference-access.js';
+import { currentUser, type AppEnv } from '../context.js';
+import { badRequest, forbidden } from '../errors.js';
+import { respond } from '../represent.js';
+import { SETTING_DOCUMENT, settingSchema } from '../schemas.js';
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+export function registerMyConferenceRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const { store } = deps;
+
+  const list = async (c: Context<AppEnv>) => {
+    const user = currentUser(c);
+    const mine = new Map<string, Conference>();
+    for (const conf of await store.conferencesOwnedBy(user.userName)) mine.set(conf.name, conf);
+    for (const conf of await store.conferencesDelegatedTo(user.userName)) mine.set(conf.name, conf);
+    const sorted = [...mine.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return respond(c, 200, 'conferences', sorted.map(conferenceSummary));
+  };
+  app.get('/my/conferences', list);
+  app.get('/my/conferences/', list);
+
+  app.get('/my/conferences/:name', async (c) => {
+    const conf = await controlledConference(c, store, c.req.param('name'));
+    return respond(c, 200, 'setting', conferenceSetting(conf), { headers: { 'Cache-Control': 'no-store' } });
+  });
+
+  app.put('/my/conferences/:name', async (c) => {
+    const user = currentUser(c);
+    const conf = await controlledConference(c, store, c.req.param('name'));
+    const body = await readDocument(c, settingSchema, SETTING_DOCUMENT);
+    const { name, extension, ...settings } = body;
+    // The setting document names its conference; renaming or moving it is the admin API's job.
+    if (name !== undefined && name !== conf.name)
+      throw badRequest("invalid field 'name': cannot change", 'name');
+    if (extension !== undefined && extension !== conf.extension)
+      throw badRequest("invalid field 'extension': changed only through the admin API", 'extension');
+    if (
+      settings.delegates !== undefined &&
+      !sameList(settings.delegates, conf.delegates) &&
+      !canManageDelegates(user, conf)
+    )
+      throw forbidden('only the owner or an admin may change delegates');
+    const saved = await store.updateConference(conf.name, (current) =>
+      applyConferenceChange(current, settings),
+    );
+    deps.logger.info({ conference: saved.name, by: user.userName }, 'conference settings saved');
+    return respond(c, 200, 'setting', conferenceSetting(saved), { headers: { 'Cache-Control': 'no-store' } });
+  });
+}
