@@ -1,0 +1,297 @@
+// Live channels of one FreeSWITCH node, grouped into calls and indexed by user, kept current by
+// CHANNEL_* events. Like the conference reducer it mutates the state it is given, costs O(legs) per
+// event, keeps only the fields the readers need (a tracked channel is a dozen small fields, never a
+// header map) and never throws.
+//
+// Legs join a call when they are created by another leg (originate pairs: `Other-Type: originator`
+// + `Other-Leg-Unique-ID`, or `variable_originator`) and when CHANNEL_BRIDGE joins two legs that
+// were separate calls. A channel leaves on CHANNEL_DESTROY, or on CHANNEL_HANGUP_COMPLETE when the
+// state is told DESTROY is not subscribed (`removeOn: 'hangup-complete'`).
+
+import type { EslEvent } from '../esl/events.js';
+import { channelUser } from './channel-user.js';
+import type { ChannelFacts } from './channel-user.js';
+import type { Headers } from './event-fields.js';
+import { detach, id, keep, microsToMs, text } from './event-fields.js';
+
+export type ChannelPhase = 'ringing' | 'early' | 'answered' | 'hangup';
+
+export interface Channel {
+  uuid: string;
+  name: string;
+  direction: 'inbound' | 'outbound';
+  /** The user this leg belongs to (rule in channel-user.ts). */
+  user: string | undefined;
+  /** True when `user` comes from FreeSWITCH's directory (user/ dial, presence, authenticated). */
+  directoryUser: boolean;
+  callerIdNumber: string;
+  callerIdName: string;
+  /** Caller-Destination-Number: what this leg dialed (inbound) or was dialed as (outbound). */
+  destination: string;
+  /** Epoch ms. */
+  createdAt: number;
+  answeredAt: number | undefined;
+  phase: ChannelPhase;
+  call: Call;
+}
+
+export interface Call {
+  /** The uuid of the leg that started the call. */
+  id: string;
+  /** In join order. */
+  legs: Channel[];
+  /** Users of the legs (the index keys this call is filed under). */
+  users: string[];
+}
+
+export interface CallStateOptions {
+  /** Which event removes a channel; 'hangup-complete' when CHANNEL_DESTROY is not subscribed. */
+  removeOn?: 'destroy' | 'hangup-complete';
+}
+
+export interface CallState {
+  readonly channels: Map<string, Channel>;
+  readonly calls: Map<string, Call>;
+  /** user → calls with a leg of that user; maintained on every change, never rebuilt on read. */
+  readonly byUser: Map<string, Set<Call>>;
+  readonly removeOn: 'destroy' | 'hangup-complete';
+}
+
+export function createCallState(options: CallStateOptions = {}): CallState {
+  return {
+    channels: new Map(),
+    calls: new Map(),
+    byUser: new Map(),
+    removeOn: options.removeOn ?? 'destroy',
+  };
+}
+
+/** A channel as a snapshot row or an event describes it. */
+export interface ChannelInit {
+  uuid: string;
+  name?: string | undefined;
+  direction?: string | undefined;
+  facts: ChannelFacts;
+  callerIdNumber?: string | undefined;
+  callerIdName?: string | undefined;
+  destination?: string | undefined;
+  createdAt: number;
+  answeredAt?: number | undefined;
+  phase?: ChannelPhase | undefined;
+  /** The uuid of the leg (or call) this one belongs with, if any. */
+  joins?: string | undefined;
+}
+
+export function callsForUser(state: CallState, user: string): Call[] {
+  const calls = state.byUser.get(user);
+  return calls === undefined ? [] : [...calls];
+}
+
+/** Adds a channel or updates the one with that uuid; returns it. */
+export function upsertChannel(state: CallState, init: ChannelInit): Channel {
+  const existing = state.channels.get(init.uuid);
+  if (existing !== undefined) {
+    updateChannel(state, existing, init);
+    return existing;
+  }
+  const uuid = detach(init.uuid);
+  // A leg whose partner is not known yet (snapshot rows come in any order) files the call under the
+  // partner's uuid, so the partner finds it when it arrives.
+  const joins = init.joins === undefined || init.joins === init.uuid ? undefined : init.joins;
+  const call =
+    (joins === undefined ? undefined : findCall(state, joins)) ??
+    findCall(state, uuid) ??
+    newCall(state, joins === undefined ? uuid : detach(joins));
+  const channel: Channel = {
+    uuid,
+    name: detach(init.name ?? ''),
+    direction: init.direction === 'inbound' ? 'inbound' : 'outbound',
+    user: undefined,
+    directoryUser: false,
+    callerIdNumber: detach(init.callerIdNumber ?? ''),
+    callerIdName: detach(init.callerIdName ?? ''),
+    destination: detach(init.destination ?? ''),
+    createdAt: init.createdAt,
+    answeredAt: init.answeredAt,
+    phase: init.phase ?? 'ringing',
+    call,
+  };
+  setUser(channel, init.facts);
+  state.channels.set(uuid, channel);
+  call.legs.push(channel);
+  syncUsers(state, call);
+  return channel;
+}
+
+/** Removes a channel (and its call when it was the last leg); returns false when it was unknown. */
+export function removeChannel(state: CallState, uuid: string): boolean {
+  const channel = state.channels.get(uuid);
+  if (channel === undefined) return false;
+  state.channels.delete(uuid);
+  const call = channel.call;
+  call.legs = call.legs.filter((leg) => leg !== channel);
+  if (call.legs.length === 0) {
+    state.calls.delete(call.id);
+    for (const user of call.users) unindex(state, user, call);
+    call.users = [];
+  } else {
+    syncUsers(state, call);
+  }
+  return true;
+}
+
+/** Puts two legs in one call (CHANNEL_BRIDGE); returns true when calls were merged. */
+export function joinLegs(state: CallState, aUuid: string, bUuid: string): boolean {
+  const a = state.channels.get(aUuid);
+  const b = state.channels.get(bUuid);
+  if (a === undefined || b === undefined || a.call === b.call) return false;
+  const into = a.call;
+  const from = b.call;
+  for (const leg of from.legs) {
+    leg.call = into;
+    into.legs.push(leg);
+  }
+  state.calls.delete(from.id);
+  for (const user of from.users) unindex(state, user, from);
+  from.legs = [];
+  from.users = [];
+  syncUsers(state, into);
+  return true;
+}
+
+/** Applies one CHANNEL_* event; returns true when the state changed. Other events are ignored. */
+export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
+  const h = event.headers;
+  const uuid = id(h, 'Unique-ID');
+  if (uuid === undefined) return false;
+  switch (event.name) {
+    case 'CHANNEL_CREATE':
+    case 'CHANNEL_PROGRESS':
+    case 'CHANNEL_PROGRESS_MEDIA':
+    case 'CHANNEL_ANSWER':
+      upsertChannel(state, fromHeaders(uuid, h, event.name));
+      return true;
+    case 'CHANNEL_BRIDGE': {
+      upsertChannel(state, fromHeaders(uuid, h, event.name));
+      const a = id(h, 'Bridge-A-Unique-ID') ?? uuid;
+      const b = id(h, 'Bridge-B-Unique-ID') ?? id(h, 'Other-Leg-Unique-ID');
+      if (b !== undefined) joinLegs(state, a, b);
+      return true;
+    }
+    case 'CHANNEL_UNBRIDGE':
+    case 'CHANNEL_HANGUP':
+      return updateKnown(state, uuid, h, event.name);
+    case 'CHANNEL_HANGUP_COMPLETE':
+      if (state.removeOn === 'hangup-complete') return removeChannel(state, uuid);
+      return updateKnown(state, uuid, h, event.name);
+    case 'CHANNEL_DESTROY':
+      return removeChannel(state, uuid);
+    default:
+      return false;
+  }
+}
+
+function updateKnown(state: CallState, uuid: string, h: Headers, eventName: string): boolean {
+  const channel = state.channels.get(uuid);
+  if (channel === undefined) return false; // never resurrect a channel from a late event
+  updateChannel(state, channel, fromHeaders(uuid, h, eventName));
+  return true;
+}
+
+function fromHeaders(uuid: string, h: Headers, eventName: string): ChannelInit {
+  const originator = h['Other-Type'] === 'originator' ? id(h, 'Other-Leg-Unique-ID') : undefined;
+  return {
+    uuid,
+    name: text(h, 'Channel-Name'),
+    direction: h['Call-Direction'],
+    facts: {
+      direction: h['Call-Direction'],
+      channelName: text(h, 'Channel-Name'),
+      presenceId: text(h, 'Channel-Presence-ID'),
+      userName: text(h, 'variable_user_name'),
+      dialedUser: text(h, 'variable_dialed_user'),
+      callerUsername: text(h, 'Caller-Username'),
+    },
+    callerIdNumber: text(h, 'Caller-Caller-ID-Number'),
+    callerIdName: text(h, 'Caller-Caller-ID-Name'),
+    destination: text(h, 'Caller-Destination-Number'),
+    createdAt: microsToMs(h, 'Caller-Channel-Created-Time') ?? microsToMs(h, 'Event-Date-Timestamp') ?? 0,
+    answeredAt: microsToMs(h, 'Caller-Channel-Answered-Time'),
+    phase: phaseOf(h['Answer-State'], eventName),
+    joins: originator ?? id(h, 'variable_originator'),
+  };
+}
+
+function phaseOf(answerState: string | undefined, eventName: string): ChannelPhase | undefined {
+  switch (answerState) {
+    case 'ringing':
+    case 'early':
+    case 'answered':
+    case 'hangup':
+      return answerState;
+  }
+  switch (eventName) {
+    case 'CHANNEL_PROGRESS_MEDIA':
+      return 'early';
+    case 'CHANNEL_ANSWER':
+    case 'CHANNEL_BRIDGE':
+      return 'answered';
+    case 'CHANNEL_HANGUP':
+    case 'CHANNEL_HANGUP_COMPLETE':
+      return 'hangup';
+    default:
+      return undefined;
+  }
+}
+
+function updateChannel(state: CallState, channel: Channel, init: ChannelInit): void {
+  channel.name = keep(channel.name, init.name);
+  channel.callerIdNumber = keep(channel.callerIdNumber, init.callerIdNumber);
+  channel.callerIdName = keep(channel.callerIdName, init.callerIdName);
+  channel.destination = keep(channel.destination, init.destination);
+  if (init.answeredAt !== undefined) channel.answeredAt = init.answeredAt;
+  if (init.phase !== undefined) channel.phase = init.phase;
+  if (channel.createdAt === 0 && init.createdAt > 0) channel.createdAt = init.createdAt;
+  if (!channel.directoryUser && setUser(channel, init.facts)) syncUsers(state, channel.call);
+}
+
+/** Derives the leg's user until directory evidence is found; returns true when it changed. */
+function setUser(channel: Channel, facts: ChannelFacts): boolean {
+  const found = channelUser(facts);
+  if (found === undefined || (found.user === channel.user && found.directory === channel.directoryUser))
+    return false;
+  channel.user = found.user === channel.user ? channel.user : detach(found.user);
+  channel.directoryUser = found.directory;
+  return true;
+}
+
+function findCall(state: CallState, uuid: string): Call | undefined {
+  return state.channels.get(uuid)?.call ?? state.calls.get(uuid);
+}
+
+function newCall(state: CallState, callId: string): Call {
+  const call: Call = { id: callId, legs: [], users: [] };
+  state.calls.set(callId, call);
+  return call;
+}
+
+/** Re-files the call under the users of its current legs. */
+function syncUsers(state: CallState, call: Call): void {
+  const users: string[] = [];
+  for (const leg of call.legs) if (leg.user !== undefined && !users.includes(leg.user)) users.push(leg.user);
+  for (const user of call.users) if (!users.includes(user)) unindex(state, user, call);
+  for (const user of users) {
+    if (call.users.includes(user)) continue;
+    let calls = state.byUser.get(user);
+    if (calls === undefined) state.byUser.set(user, (calls = new Set()));
+    calls.add(call);
+  }
+  call.users = users;
+}
+
+function unindex(state: CallState, user: string, call: Call): void {
+  const calls = state.byUser.get(user);
+  if (calls === undefined) return;
+  calls.delete(call);
+  if (calls.size === 0) state.byUser.delete(user);
+}
