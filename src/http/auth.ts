@@ -57,13 +57,9 @@ export function parseBasicAuth(header: string): { login: string; password: strin
   if (colon <= 0) return undefined;
   const login = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  // eslint-disable-next-line no-control-regex
-  if (
-    login.length > 64 ||
-    password.length > MAX_PASSWORD_LENGTH ||
-    /[\u0000-\u001f\u007f\ufffd]/.test(decoded)
-  )
-    return undefined;
+  // Control characters or invalid UTF-8 (decoded as U+FFFD) are never part of a real login.
+  const malformed = /[\p{Cc}\ufffd]/u.test(decoded);
+  if (malformed || login.length > 64 || password.length > MAX_PASSWORD_LENGTH) return undefined;
   return { login, password };
 }
 
