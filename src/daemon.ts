@@ -1,0 +1,125 @@
+// Wires the daemon together: store, one ESL client + state sync per FreeSWITCH node, the HTTP app.
+// Everything here is start-up and shutdown; the behaviour lives in the modules it composes.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from './config.js';
+import { EslClient } from './esl/client.js';
+import { EslPool } from './esl/pool.js';
+import { createApp, type AppDeps } from './http/app.js';
+import type { Logger } from './log.js';
+import { LiveState } from './state/node-state.js';
+import { NodeSync } from './state/resync.js';
+import { ensureAdmin } from './store/ensure-admin.js';
+import { JsonFileStore } from './store/json-file-store.js';
+import type { Store } from './store/store.js';
+import { healthReport } from './health.js';
+
+/** Every event the live state needs; BACKGROUND_JOB is added by the client for bgapi. */
+export const SUBSCRIBED_EVENTS = [
+  'CHANNEL_CREATE',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_ANSWER',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_UNBRIDGE',
+  'CHANNEL_HANGUP',
+  'CHANNEL_HANGUP_COMPLETE',
+  'CHANNEL_DESTROY',
+  'CUSTOM conference::maintenance',
+] as const;
+
+export interface DaemonOptions {
+  config: Config;
+  logger: Logger;
+  /** Use this store instead of opening DATA_DIR (tests, the demo). */
+  store?: Store;
+  /** Extra app dependencies (tests lower scrypt cost, tune auth). */
+  app?: Partial<Pick<AppDeps, 'passwordScrypt' | 'auth'>>;
+  /** ESL reconnect backoff (tests use short ones). */
+  eslBackoff?: { initialMs: number; maxMs: number };
+}
+
+export interface Daemon {
+  readonly url: string;
+  readonly store: Store;
+  readonly live: LiveState;
+  readonly pool: EslPool;
+  readonly syncs: ReadonlyMap<string, NodeSync>;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config, logger } = options;
+  const store = options.store ?? (await JsonFileStore.open(config.dataDir, { logger }));
+  const adminResult = await ensureAdmin(
+    store,
+    config,
+    options.app?.passwordScrypt ? { scrypt: options.app.passwordScrypt } : {},
+  );
+  if (adminResult === 'created') logger.info({ user: config.adminUser }, 'created the first admin');
+
+  const live = new LiveState();
+  const syncs = new Map<string, NodeSync>();
+  const pool = new EslPool(config.eslNodes, (node) => {
+    const client = new EslClient({
+      node,
+      logger: logger.child({ node: node.id }),
+      requestTimeoutMs: config.eslRequestTimeoutMs,
+      events: SUBSCRIBED_EVENTS,
+      ...(options.eslBackoff ? { backoff: options.eslBackoff } : {}),
+    });
+    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }) }));
+    return client;
+  });
+  pool.start();
+
+  const app = createApp({
+    store,
+    logger,
+    config,
+    health: () => healthReport(pool, syncs),
+    ...options.app,
+  });
+
+  const server = await listen(app.fetch, config.httpHost, config.httpPort);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, nodes: config.eslNodes.map((n) => n.id) }, 'listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    store,
+    live,
+    pool,
+    syncs,
+    stop: () =>
+      (stopped ??= (async () => {
+        for (const sync of syncs.values()) sync.stop();
+        await Promise.all([closeServer(server), pool.stop()]);
+        await store.close();
+        logger.info('stopped');
+      })()),
+  };
+}
+
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive sockets of idle pollers must not hold shutdown open.
+    if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function')
+      server.closeAllConnections();
+  });
+}

@@ -1,0 +1,34 @@
+// The /health report: each FreeSWITCH node's connection and sync state. Healthy only when every node
+// is connected and its live state is synced (otherwise reads about it would answer 503).
+import type { EslPool } from './esl/pool.js';
+import type { NodeSync } from './state/resync.js';
+
+export interface NodeHealth {
+  node: string;
+  state: string;
+  since: string;
+  lastEventAt: string | null;
+  sync: string;
+  syncedAt: string | null;
+  reconnects: number;
+}
+
+export function healthReport(
+  pool: EslPool,
+  syncs: ReadonlyMap<string, NodeSync>,
+): { ok: boolean; body: { status: 'ok' | 'degraded'; nodes: NodeHealth[] } } {
+  const nodes = pool.all().map((client): NodeHealth => {
+    const sync = syncs.get(client.nodeId);
+    return {
+      node: client.nodeId,
+      state: client.state,
+      since: client.stateSince.toISOString(),
+      lastEventAt: client.lastEventAt?.toISOString() ?? null,
+      sync: sync?.status ?? 'unsynced',
+      syncedAt: sync?.syncedAt?.toISOString() ?? null,
+      reconnects: client.stats.reconnects,
+    };
+  });
+  const ok = nodes.every((n) => n.state === 'connected' && n.sync === 'synced');
+  return { ok, body: { status: ok ? 'ok' : 'degraded', nodes } };
+}

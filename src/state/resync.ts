@@ -1,0 +1,161 @@
+// Keeps one node's live state in step with FreeSWITCH across connects, disconnects and restarts.
+//
+// On every (re)connect the client has already subscribed (its 'connected' fires after the `event json`
+// reply), so nothing is missed: events that arrive while the snapshot is taken are buffered, then
+// replayed over the fresh snapshot (the reducers converge when an event repeats what the snapshot
+// shows) and the new state is swapped in as one step. On disconnect the node is marked unavailable at
+// once, so readers answer 503 instead of serving state that may be stale.
+import type { EslEvent } from '../esl/events.js';
+import type { Logger } from '../log.js';
+import { applyEvent, nodeStateFromSnapshot, type LiveState, type NodeStateOptions } from './node-state.js';
+
+/** The part of EslClient the resync needs (kept narrow so tests can drive it with a fake). */
+export interface SyncSource {
+  readonly nodeId: string;
+  api(command: string, opts?: { timeoutMs?: number }): Promise<string>;
+  on(name: 'event', listener: (event: EslEvent) => unknown): void;
+  on(name: 'connected', listener: () => unknown): void;
+  on(name: 'disconnected', listener: (reason: string) => unknown): void;
+}
+
+export interface NodeSyncOptions {
+  logger: Logger;
+  /** Time allowed for each snapshot command; a big node's `show channels` takes a while. */
+  snapshotTimeoutMs?: number;
+  /** Events held while a snapshot is in flight; past this the snapshot is retried from scratch. */
+  maxBufferedEvents?: number;
+  /** Delay before retrying a failed snapshot on a live connection. */
+  retryDelayMs?: number;
+  state?: NodeStateOptions;
+  /** Called after every state change the node's events or a resync make (WebSocket fan-out, metrics). */
+  onChange?: (nodeId: string, event: EslEvent | 'resync') => void;
+}
+
+export type SyncStatus = 'unsynced' | 'syncing' | 'synced';
+
+export const SNAPSHOT_COMMANDS = ['show channels as json', 'conference xml_list'] as const;
+
+export class NodeSync {
+  private buffer: EslEvent[] | null = null;
+  /** Bumped on every connect/disconnect so a stale snapshot never lands. */
+  private generation = 0;
+  private connected = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private statusValue: SyncStatus = 'unsynced';
+  private lastSyncAt: Date | undefined;
+  readonly stats = { resyncs: 0, resyncFailures: 0, eventsApplied: 0, lastResyncMs: 0 };
+
+  constructor(
+    private readonly source: SyncSource,
+    private readonly live: LiveState,
+    private readonly options: NodeSyncOptions,
+  ) {
+    live.addNode(source.nodeId);
+    source.on('event', (event) => this.onEvent(event));
+    source.on('connected', () => {
+      this.connected = true;
+      void this.resync();
+    });
+    source.on('disconnected', () => this.onDisconnected());
+  }
+
+  get status(): SyncStatus {
+    return this.statusValue;
+  }
+
+  get syncedAt(): Date | undefined {
+    return this.lastSyncAt;
+  }
+
+  /** Stops retry timers (the client itself is stopped by its owner). */
+  stop(): void {
+    this.generation++;
+    clearTimeout(this.retryTimer);
+  }
+
+  private onEvent(event: EslEvent): void {
+    if (this.buffer !== null) {
+      this.buffer.push(event);
+      if (this.buffer.length > (this.options.maxBufferedEvents ?? 100_000)) {
+        this.options.logger.warn(
+          { node: this.source.nodeId },
+          'too many events during snapshot; starting over',
+        );
+        void this.resync();
+      }
+      return;
+    }
+    if (this.statusValue !== 'synced') return; // the next snapshot will include it
+    if (this.live.apply(this.source.nodeId, event)) {
+      this.stats.eventsApplied++;
+      this.options.onChange?.(this.source.nodeId, event);
+    }
+  }
+
+  private onDisconnected(): void {
+    this.connected = false;
+    this.generation++;
+    this.buffer = null;
+    clearTimeout(this.retryTimer);
+    this.statusValue = 'unsynced';
+    this.live.markUnavailable(this.source.nodeId);
+    this.options.onChange?.(this.source.nodeId, 'resync');
+  }
+
+  /** Takes a snapshot and swaps it in; retried while the connection stays up. */
+  async resync(): Promise<boolean> {
+    const generation = ++this.generation;
+    clearTimeout(this.retryTimer);
+    this.buffer = [];
+    this.statusValue = 'syncing';
+    const started = performance.now();
+    const timeoutMs = this.options.snapshotTimeoutMs ?? 30_000;
+    try {
+      // Sequential on purpose: the client serialises requests anyway, and channels first means a
+      // member's channel is known when its conference is parsed.
+      const channelsJson = await this.source.api(SNAPSHOT_COMMANDS[0], { timeoutMs });
+      const conferenceXml = await this.source.api(SNAPSHOT_COMMANDS[1], { timeoutMs });
+      if (generation !== this.generation) return false;
+      const built = nodeStateFromSnapshot(
+        this.source.nodeId,
+        { channelsJson, conferenceXml, now: Date.now() },
+        this.options.state,
+      );
+      if (!built.ok) throw new Error(`snapshot unreadable: ${built.error}`);
+      const fresh = built.value;
+      for (const event of this.buffer ?? []) applyEvent(fresh, event);
+      if (generation !== this.generation) return false;
+      this.buffer = null;
+      this.live.replaceNode(fresh);
+      this.statusValue = 'synced';
+      this.lastSyncAt = new Date();
+      this.stats.resyncs++;
+      this.stats.lastResyncMs = performance.now() - started;
+      this.options.logger.info(
+        {
+          node: this.source.nodeId,
+          ms: Math.round(this.stats.lastResyncMs),
+          channels: fresh.calls.channels.size,
+          conferences: fresh.conferences.conferences.size,
+        },
+        'node state synced',
+      );
+      this.options.onChange?.(this.source.nodeId, 'resync');
+      return true;
+    } catch (err) {
+      if (generation !== this.generation) return false;
+      this.stats.resyncFailures++;
+      this.buffer = null;
+      this.statusValue = 'unsynced';
+      this.options.logger.warn(
+        { node: this.source.nodeId, err: (err as Error).message },
+        'resync failed; retrying',
+      );
+      if (this.connected) {
+        this.retryTimer = setTimeout(() => void this.resync(), this.options.retryDelayMs ?? 1000);
+        this.retryTimer.unref();
+      }
+      return false;
+    }
+  }
+}
