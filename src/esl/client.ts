@@ -363,7 +363,7 @@ export class EslClient {
   private afterDrop(reason: string, error: Error | undefined, wasConnected: boolean): void {
     if (error) this.failure = error;
     if (wasConnected && !this.running) this.log.info({ reason }, 'ESL connection closed');
-    else if (wasConnected) this.log.warn({ reason }, 'ESL connection lost');
+    else if (wasConnected) this.log.warn({ reason, error: error?.message }, 'ESL connection lost');
     else if (this.running && !(error instanceof EslAuthError)) {
       // One warning per streak of failed attempts; the rest at debug.
       if (this.failureStreak === 0)

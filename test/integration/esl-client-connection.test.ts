@@ -108,13 +108,13 @@ describe('EslClient connection', () => {
     await client.stop();
     const attempts = server.connectionTimes.length;
     // Ceilings 20, 40, 80, 160, 160...: at least half of each is always waited, at most all of it.
-    expect(attempts).toBeGreaterThanOrEqual(6);
+    expect(attempts).toBeGreaterThanOrEqual(5);
     expect(attempts).toBeLessThanOrEqual(15);
     const gaps = server.connectionTimes.slice(1).map((t, i) => t - server.connectionTimes[i]!);
     gaps.forEach((gap, i) => {
       const ceiling = Math.min(maxMs, initialMs * 2 ** i);
       expect(gap).toBeGreaterThanOrEqual(ceiling / 2 - 2);
-      expect(gap).toBeLessThanOrEqual(ceiling + 60);
+      expect(gap).toBeLessThanOrEqual(ceiling + 150); // + connect latency on a busy machine
     });
     expect(new Set(gaps.slice(3)).size).toBeGreaterThan(1); // jittered, not lock-step
     expect(client.stats.reconnects).toBe(attempts - 1);
