@@ -4,11 +4,12 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type * as Passwords from '../../src/domain/passwords.js';
 import { basic, createHttpFixture, PASSWORDS, USERS, type HttpFixture } from '../helpers/http.js';
 
 const verifyCalls = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../src/domain/passwords.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/domain/passwords.js')>();
+  const original = await importOriginal<typeof Passwords>();
   return {
     ...original,
     verifyPassword: async (password: string, stored: string) => {
