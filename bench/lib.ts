@@ -13,7 +13,11 @@ export interface Measurement {
 export async function measure(
   name: string,
   fn: () => unknown | Promise<unknown>,
-  { budgetMs = 1500, warmupMs = 300, batch = 1 }: { budgetMs?: number; warmupMs?: number; batch?: number } = {},
+  {
+    budgetMs = 1500,
+    warmupMs = 300,
+    batch = 1,
+  }: { budgetMs?: number; warmupMs?: number; batch?: number } = {},
 ): Promise<Measurement> {
   const warmEnd = performance.now() + warmupMs;
   while (performance.now() < warmEnd) await fn();
