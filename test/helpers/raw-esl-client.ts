@@ -13,6 +13,8 @@ export class RawEslClient {
   error: NodeJS.ErrnoException | undefined;
 
   private constructor(private readonly socket: Socket) {
+    // No Nagle: each send leaves at once, so tests control what the server has seen.
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.chunks.push(chunk);
       this.wake();
