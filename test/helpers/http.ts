@@ -139,3 +139,8 @@ export async function createHttpFixture(
     },
   };
 }
+
+/** A response body parsed as JSON, typed by the caller (the test asserts the shape). */
+export async function jsonOf<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}

@@ -1,7 +1,7 @@
 // The admin API: CRUD for users and conferences, JSON in and out, 400 naming the field, 409 on taken
 // names/extensions, 404 unknown, 415 non-JSON bodies; hashes and SIP passwords never returned.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { basic, createHttpFixture, PASSWORDS, USERS, type HttpFixture } from '../helpers/http.js';
+import { basic, createHttpFixture, jsonOf, PASSWORDS, USERS, type HttpFixture } from '../helpers/http.js';
 
 const ADMIN = basic(USERS.admin.userName, PASSWORDS.admin);
 let f: HttpFixture;
@@ -150,7 +150,7 @@ describe('/api/users', () => {
     expect((await admin('DELETE', '/api/users/201')).status).toBe(204);
     expect((await admin('GET', '/api/users/201')).status).toBe(404);
     const conf = await admin('GET', '/api/conferences/alice-conf');
-    expect((await conf.json()).delegates).toEqual([]);
+    expect((await jsonOf(conf))['delegates']).toEqual([]);
   });
 });
 
@@ -200,7 +200,9 @@ describe('/api/conferences', () => {
       delegates: ['200'],
     });
     expect(await f.store.findConferenceByExtension('4000')).toBeUndefined();
-    const list = await (await admin('GET', '/api/conferences')).json();
+    const list = await jsonOf<{ conferences: Array<{ name: string }> }>(
+      await admin('GET', '/api/conferences'),
+    );
     expect(list.conferences.map((c: { name: string }) => c.name)).toEqual([
       'alice-conf',
       'carol-conf',

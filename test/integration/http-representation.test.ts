@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { basic, createHttpFixture, PASSWORDS, USERS, type HttpFixture } from '../helpers/http.js';
+import { basic, createHttpFixture, jsonOf, PASSWORDS, USERS, type HttpFixture } from '../helpers/http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEEDS = process.env['FS_SEEDS'] ?? resolve(here, '../../../shared/seeds');
@@ -165,7 +165,9 @@ describe('hostile strings', () => {
       const described = doc.setting?.description ?? doc.conferences.conference.description;
       expect(described).toBe(hostile);
     }
-    const json = await (await get('/my/conferences/alice-conf?format=json')).json();
+    const json = await jsonOf<{ setting: { description: string } }>(
+      await get('/my/conferences/alice-conf?format=json'),
+    );
     expect(json.setting.description).toBe(hostile);
   });
 
@@ -239,7 +241,7 @@ describe('PUT /my/conferences/{name}', () => {
       auth: OWNER,
       body: { moh: 'NONE' },
     });
-    expect((await b.json()).setting).toMatchObject({ video: true, moh: 'NONE', accessCode: '482915' });
+    expect((await jsonOf(b))['setting']).toMatchObject({ video: true, moh: 'NONE', accessCode: '482915' });
   });
 
   it('400 for unknown fields, bad values, read-only name/extension, DOCTYPE and malformed XML; 415 otherwise', async () => {
@@ -259,7 +261,7 @@ describe('PUT /my/conferences/{name}', () => {
     for (const [text, type, field] of cases) {
       const res = await put(text, type);
       expect(res.status, text).toBe(400);
-      expect((await res.json()).field, text).toBe(field);
+      expect((await jsonOf(res))['field'], text).toBe(field);
     }
     expect((await put('maxMembers=5', 'application/x-www-form-urlencoded')).status).toBe(415);
     expect(await f.store.getConference('alice-conf')).toMatchObject({ maxMembers: 0, moh: 'FILES_SRC' });
