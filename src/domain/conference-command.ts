@@ -104,3 +104,12 @@ export function commandDocs(): CommandDoc[] {
     answer,
   }));
 }
+
+/** The command table as a Markdown table, for the docs (generated, so it cannot drift from the code). */
+export function commandTableMarkdown(): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const rows = commandDocs().map(
+    (d) => `| ${d.name} | ${d.usage === '' ? 'none' : `\`${cell(d.usage)}\``} | ${cell(d.description)} |`,
+  );
+  return ['| command | arguments | what |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   commandDocs,
+  commandTableMarkdown,
   conferenceCommandLine,
   extraOwnershipTarget,
   handlingOf,
@@ -159,6 +160,16 @@ describe('what the route must do', () => {
       expect(byName.get(name)?.permission).toBe('owner-within-dial-policy');
     expect(byName.get('mute')?.permission).toBe('owner');
     expect(byName.get('dial')?.usage).toBe('<destination> [<caller_id_number> [<caller_id_name>]]');
+  });
+
+  it('renders the table as Markdown docs, one row per command', () => {
+    const md = commandTableMarkdown().split('\n');
+    expect(md[0]).toBe('| command | arguments | what |');
+    expect(md).toHaveLength(2 + commandDocs().length);
+    expect(md).toContain('| lock | none | Lock the conference: nobody else can join. |');
+    expect(md.find((row) => row.startsWith('| stop |'))).toContain(
+      '`current\\|all\\|async\\|last [<member_id>]`',
+    );
   });
 
   it('awaits asynchronous lookups', async () => {
