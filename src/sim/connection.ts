@@ -76,6 +76,7 @@ export class SimConnection {
   deliver(frame: string): void {
     if (this.closed) return;
     if (this.idle()) {
+      this.flushQueuedEvents();
       this.write(frame);
       return;
     }
@@ -93,6 +94,7 @@ export class SimConnection {
     this.closed = true;
     this.clearAuthTimer();
     const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return;
     const fallback = setTimeout(() => socket.destroy(), 2000);
     fallback.unref();
     socket.end(encodeDisconnectNotice(notice), () => {
@@ -145,11 +147,13 @@ export class SimConnection {
       this.end(GOODBYE_TEXT);
       return;
     }
-    if (this.idle()) {
-      const events = this.queuedEvents;
-      this.queuedEvents = [];
-      for (const frame of events) this.write(frame);
-    }
+    if (this.idle()) this.flushQueuedEvents();
+  }
+
+  private flushQueuedEvents(): void {
+    const events = this.queuedEvents;
+    this.queuedEvents = [];
+    for (const frame of events) this.write(frame);
   }
 
   private reply(text: string): void {
