@@ -4,7 +4,7 @@ import type { NodeState } from '../../src/state/node-state.js';
 import { ingestFrames } from '../../src/state/ingest.js';
 import { splitFrames } from '../../src/esl/frames.js';
 import type { EslEvent } from '../../src/esl/events.js';
-import { readTranscriptBytes } from '../helpers/transcripts.js';
+import { TRANSCRIPT_NAMES, readTranscriptBytes } from '../helpers/transcripts.js';
 import { replaySteps, transcriptEvents } from '../helpers/state-replay.js';
 
 function reply(name: string, command: string): string {
@@ -85,6 +85,25 @@ describe('node state', () => {
     });
     expect(counts.changed).toBeGreaterThan(40);
     expect(node.conferences.conferences.size).toBe(0);
+  });
+
+  it('replays every recorded transcript through decoder and reducers, leaving nothing behind', () => {
+    let events = 0;
+    for (const name of TRANSCRIPT_NAMES) {
+      const node = createNodeState(name);
+      const { frames, rest } = splitFrames(readTranscriptBytes(name));
+      expect(rest).toBe(0);
+      const counts = ingestFrames(node, frames);
+      expect(counts.undecodable, name).toBe(0);
+      events += counts.events;
+      // Every call hung up and every conference ended within each recording (the `event plain all`
+      // observers of a shutdown included).
+      expect(
+        [node.calls.channels.size, node.calls.byUser.size, node.conferences.conferences.size],
+        name,
+      ).toEqual([0, 0, 0]);
+    }
+    expect(events).toBeGreaterThan(500);
   });
 
   it('builds a synced node from a snapshot', () => {
