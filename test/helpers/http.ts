@@ -1,15 +1,16 @@
 // A daemon HTTP app over a temporary store with known users and conferences, driven by app.request()
 // (no sockets). Logs are captured so tests can check that no secret reaches them.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { newConference, type ConferenceInput } from '../../src/domain/conferences.js';
-import { newUser, type UserInput } from '../../src/domain/users.js';
+import { newUser, type User, type UserInput } from '../../src/domain/users.js';
 import { createApp, type AppDeps } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
-import { JsonFileStore } from '../../src/store/json-file-store.js';
+import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
+import { STORE_FORMAT, STORE_VERSION } from '../../src/store/records.js';
 
 /** Cheap scrypt for tests; production default is N = 2^14. */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -87,14 +88,20 @@ export interface HttpFixture {
   close(): Promise<void>;
 }
 
+let hashedUsers: Promise<User[]> | undefined;
+
 export async function createHttpFixture(
   overrides: Partial<Pick<AppDeps, 'auth' | 'health'>> = {},
 ): Promise<HttpFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'http-test-'));
+  // One file write instead of one durable write per record: fixtures are made per test.
+  const users = await (hashedUsers ??= Promise.all(
+    Object.values(USERS).map((u) => newUser(u, { sipDomain: TEST_DOMAIN, scrypt: TEST_SCRYPT })),
+  ));
+  const conferences = Object.values(CONFERENCES).map((c) => newConference(c));
+  const file = { format: STORE_FORMAT, version: STORE_VERSION, users, conferences };
+  await writeFile(join(dir, STORE_FILE_NAME), JSON.stringify(file), { mode: 0o600 });
   const store = await JsonFileStore.open(dir);
-  const credentials = { sipDomain: TEST_DOMAIN, scrypt: TEST_SCRYPT };
-  for (const u of Object.values(USERS)) await store.createUser(await newUser(u, credentials));
-  for (const conf of Object.values(CONFERENCES)) await store.createConference(newConference(conf));
 
   const logs: string[] = [];
   const sink = new Writable({

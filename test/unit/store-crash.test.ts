@@ -11,7 +11,7 @@ import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.
 
 const PROJECT = resolve(import.meta.dirname, '../..');
 const STORE_MODULE = pathToFileURL(join(PROJECT, 'src/store/json-file-store.ts')).href;
-const KILLS = 6;
+const KILLS = 4;
 const SEED_USERS = 3000; // ~1 MB file, so each write takes long enough to be interrupted
 
 const CHILD = `
@@ -92,7 +92,7 @@ describe('store survives SIGKILL in the middle of writes', () => {
       await rm(dataDir, { recursive: true, force: true });
       await mkdir(dataDir);
       await seed(dataDir);
-      const lastAck = await runAndKill(dataDir, 5 + k * 13);
+      const lastAck = await runAndKill(dataDir, 5 + k * 20);
       expect(lastAck).toBeGreaterThanOrEqual(0);
 
       const store = await JsonFileStore.open(dataDir); // throws if the file were torn
