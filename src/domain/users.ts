@@ -55,8 +55,11 @@ export interface User {
   readonly passwordHash: string;
   /** See the decision at the top of this file. */
   readonly sipPassword: string;
-  /** md5(userName:sipDomain:sipPassword), for FreeSWITCH's directory; absent while the domain is unknown. */
-  readonly sipA1Hash?: string;
+  /**
+   * md5(userName:sipDomain:sipPassword), FreeSWITCH's directory `a1-hash`; absent while the domain is
+   * unknown (use sipA1HashFor). Named to match log.ts's redaction list.
+   */
+  readonly a1Hash?: string;
   readonly sipDomain?: string;
   readonly callerIdName: string;
   readonly callerIdNumber: string;
@@ -99,7 +102,7 @@ export function sipA1Hash(userName: string, domain: string, sipPassword: string)
 
 /** The a1-hash for `domain`: the stored one when it was computed for that domain, else derived now. */
 export function sipA1HashFor(user: User, domain: string): string {
-  if (user.sipA1Hash !== undefined && user.sipDomain === domain) return user.sipA1Hash;
+  if (user.a1Hash !== undefined && user.sipDomain === domain) return user.a1Hash;
   return sipA1Hash(user.userName, domain, user.sipPassword);
 }
 
@@ -120,7 +123,7 @@ export function generateSipPassword(): string {
 function sipCredentials(userName: string, sipPassword: string, sipDomain: string | undefined) {
   return sipDomain === undefined
     ? { sipPassword }
-    : { sipPassword, sipDomain, sipA1Hash: sipA1Hash(userName, sipDomain, sipPassword) };
+    : { sipPassword, sipDomain, a1Hash: sipA1Hash(userName, sipDomain, sipPassword) };
 }
 
 function defaultCallerIdName(userName: string, firstName: string, lastName: string): string {
@@ -158,14 +161,14 @@ export async function prepareUserChange(
   const passwordHash =
     change.password === undefined ? undefined : await hashPassword(change.password, options.scrypt);
   return (current) => {
-    const { imId: _imId, sipPassword: _sp, sipA1Hash: _a1, sipDomain: _dom, ...rest } = current;
+    const { imId: _imId, sipPassword: _sp, a1Hash: _a1, sipDomain: _dom, ...rest } = current;
     const imId = change.imId === undefined ? current.imId : (change.imId ?? undefined);
     // A new SIP password invalidates the old a1-hash; recompute it for the configured (or last) domain.
     const sip =
       change.sipPassword === undefined
         ? {
             sipPassword: current.sipPassword,
-            ...(current.sipA1Hash !== undefined ? { sipA1Hash: current.sipA1Hash } : {}),
+            ...(current.a1Hash !== undefined ? { a1Hash: current.a1Hash } : {}),
             ...(current.sipDomain !== undefined ? { sipDomain: current.sipDomain } : {}),
           }
         : sipCredentials(current.userName, change.sipPassword, options.sipDomain ?? current.sipDomain);

@@ -13,7 +13,7 @@ export const userRecordSchema = z.strictObject({
   role: userFields.role,
   passwordHash: z.string().refine(isPasswordHash, 'not a scrypt hash'),
   sipPassword: userFields.sipPassword,
-  sipA1Hash: z
+  a1Hash: z
     .string()
     .regex(/^[0-9a-f]{32}$/)
     .optional(),

@@ -65,7 +65,7 @@ describe('/api/users', () => {
     for (const u of await f.store.listUsers()) {
       expect(text).not.toContain(u.passwordHash);
       expect(text).not.toContain(u.sipPassword);
-      expect(text).not.toContain(u.sipA1Hash);
+      expect(text).not.toContain(u.a1Hash);
     }
     const one = await admin('GET', '/api/users/201');
     expect(await one.json()).toMatchObject({ userName: '201', imId: 'bob', role: 'user' });

@@ -45,7 +45,7 @@ describe('users', () => {
     const shown = JSON.stringify(publicUser(u));
     expect(shown).not.toContain('scrypt');
     expect(shown).not.toContain('SipSecret123');
-    expect(shown).not.toContain(u.sipA1Hash);
+    expect(shown).not.toContain(u.a1Hash);
     expect(u.callerIdNumber).toBe('200');
   });
 });

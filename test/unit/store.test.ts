@@ -48,7 +48,7 @@ describe('JsonFileStore: users', () => {
     expect((await again.listUsers()).map((u) => u.userName)).toEqual(['200', '201']);
     const alice = await again.getUser('200');
     expect(alice && (await verifyPassword('secret-password', alice.passwordHash))).toBe(true);
-    expect(alice?.sipA1Hash).toBe(sipA1Hash('200', 'example.org', alice?.sipPassword ?? ''));
+    expect(alice?.a1Hash).toBe(sipA1Hash('200', 'example.org', alice?.sipPassword ?? ''));
     expect(((await stat(join(dir, STORE_FILE_NAME))).mode & 0o777).toString(8)).toBe('600');
   });
 
@@ -96,7 +96,7 @@ describe('JsonFileStore: users', () => {
     );
     const updated = await store.updateUser('200', change);
     expect(await verifyPassword('another-password', updated.passwordHash)).toBe(true);
-    expect(updated.sipA1Hash).toBe(sipA1Hash('200', 'example.org', 'NewSipPass99'));
+    expect(updated.a1Hash).toBe(sipA1Hash('200', 'example.org', 'NewSipPass99'));
     expect(updated.imId).toBeUndefined();
     expect(await store.findUserByLogin('alice')).toBeUndefined();
   });
