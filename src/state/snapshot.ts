@@ -11,6 +11,7 @@ import type { CallState, CallStateOptions, ChannelPhase } from './calls.js';
 import { memberUser } from './channel-user.js';
 import type { ChannelFacts } from './channel-user.js';
 import { MAX_MEMBER_ID, createConferenceState } from './conferences.js';
+import { ENERGY_RANGE, VOLUME_RANGE } from './conference-actions.js';
 import type { Conference, ConferenceState, Member, Recording } from './conferences.js';
 import { cleanId, cleanInt, cleanText, detach, secondsToMs } from './event-fields.js';
 
@@ -201,9 +202,9 @@ function memberOf(raw: Record<string, unknown>, options: XmlListOptions): Member
     floor: flags['has_floor'] === 'true',
     moderator: flags['is_moderator'] === 'true',
     muteDetect: flags['mute_detect'] === 'true',
-    volumeIn: cleanInt(raw['volume_in'], -4, 4) ?? 0,
-    volumeOut: cleanInt(raw['volume_out'], -4, 4) ?? 0,
-    energyLevel: cleanInt(raw['energy'], 0, 1_000_000) ?? 0,
+    volumeIn: cleanInt(raw['volume_in'], ...VOLUME_RANGE) ?? 0,
+    volumeOut: cleanInt(raw['volume_out'], ...VOLUME_RANGE) ?? 0,
+    energyLevel: cleanInt(raw['energy'], ...ENERGY_RANGE) ?? 0,
     joinedAt: options.now - joinSeconds * 1000,
   };
 }

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  INFORMATIONAL_ACTIONS,
-  STATE_ACTIONS,
-  applyConferenceEvent,
-  createConferenceState,
-  memberCount,
-} from '../../src/state/conferences.js';
+import { applyConferenceEvent, createConferenceState, memberCount } from '../../src/state/conferences.js';
+import { INFORMATIONAL_ACTIONS, STATE_ACTIONS } from '../../src/state/conference-actions.js';
 import type { Conference, ConferenceState } from '../../src/state/conferences.js';
 import { parseConferenceListText } from '../../src/state/conference-list-text.js';
 import { replaySteps, transcriptEvents } from '../helpers/state-replay.js';
