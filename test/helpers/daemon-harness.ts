@@ -1,0 +1,150 @@
+// The whole daemon over real TCP against a simulated FreeSWITCH: users 200-202 and an admin (from
+// http.ts), their phones registered in the simulator, the conferences' extensions in its dialplan.
+// Integration tests of the ESL side (commands, click-to-call, live state, health) start one of these.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startDaemon, type Daemon } from '../../src/daemon.js';
+import { newConference } from '../../src/domain/conferences.js';
+import { newUser } from '../../src/domain/users.js';
+import { createLogger } from '../../src/log.js';
+import type { Reachability, SimUser } from '../../src/sim/model/config.js';
+import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
+import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
+import { STORE_FORMAT, STORE_VERSION } from '../../src/store/records.js';
+import { basic, CONFERENCES, PASSWORDS, TEST_DOMAIN, TEST_SCRYPT, USERS } from './http.js';
+
+export { CONFERENCES, PASSWORDS, TEST_DOMAIN, USERS };
+
+/** Where each test user's phone is registered in the simulator. */
+export const PHONES: Record<string, string> = {
+  '200': '127.0.0.1:5200',
+  '201': '127.0.0.1:5201',
+  '202': '127.0.0.1:5202',
+};
+
+export interface HarnessOptions {
+  /** Extra environment for loadConfig (e.g. ESL_TIMEOUT_MS). */
+  env?: Record<string, string>;
+  /** Reachability of the phones; default: each answers after 50 ms. */
+  reachability?: Record<string, Reachability>;
+}
+
+export interface Harness {
+  daemon: Daemon;
+  sim: SimulatedFreeswitch;
+  config: Config;
+  url: string;
+  logs: string[];
+  /** Authenticated request as one of USERS' keys (or none). */
+  request(
+    method: string,
+    path: string,
+    options?: { as?: keyof typeof USERS; json?: boolean; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  /** Resolves when every node is connected and synced (or rejects after `ms`). */
+  waitSynced(ms?: number): Promise<void>;
+  /** Polls `check` until it returns true (or throws after `ms`). */
+  eventually(check: () => boolean | Promise<boolean>, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const users: Record<string, SimUser> = {};
+  const reachability: Record<string, Reachability> = {};
+  for (const [user, contact] of Object.entries(PHONES)) {
+    users[user] = { contact };
+    reachability[contact] = { kind: 'answer', afterMs: 50 };
+  }
+  const dialplan = Object.fromEntries(
+    Object.values(CONFERENCES).map((c) => [
+      c.extension,
+      { kind: 'conference' as const, name: c.name, profile: 'default' },
+    ]),
+  );
+  const sim = await startSimulatedFreeswitch({
+    domain: TEST_DOMAIN,
+    users,
+    reachability: { ...reachability, ...options.reachability },
+    dialplan,
+  });
+
+  const dir = await mkdtemp(join(tmpdir(), 'daemon-test-'));
+  const storeUsers = await Promise.all(
+    Object.values(USERS).map((u) => newUser(u, { sipDomain: TEST_DOMAIN, scrypt: TEST_SCRYPT })),
+  );
+  const file = {
+    format: STORE_FORMAT,
+    version: STORE_VERSION,
+    users: storeUsers,
+    conferences: Object.values(CONFERENCES).map((c) => newConference(c)),
+  };
+  await writeFile(join(dir, STORE_FILE_NAME), JSON.stringify(file), { mode: 0o600 });
+
+  const logs: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+  const config = loadConfig({
+    HTTP_PORT: '1', // replaced below: port 0 is not a valid HTTP_PORT for operators
+    FS_ESL: sim.eslUrl,
+    FS_DOMAIN: TEST_DOMAIN,
+    DATA_DIR: dir,
+    ESL_TIMEOUT_MS: '3000',
+    ...options.env,
+  });
+  config.httpPort = 0;
+  const store = await JsonFileStore.open(dir);
+  const daemon = await startDaemon({
+    config,
+    logger,
+    store,
+    app: { passwordScrypt: TEST_SCRYPT },
+    eslBackoff: { initialMs: 20, maxMs: 200 },
+  });
+
+  const eventually = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
+    const end = Date.now() + ms;
+    for (;;) {
+      if (await check()) return;
+      if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  const harness: Harness = {
+    daemon,
+    sim,
+    config,
+    url: daemon.url,
+    logs,
+    request: (method, path, opts = {}) => {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.as) headers['Authorization'] = basic(USERS[opts.as].userName, USERS[opts.as].password);
+      if (opts.json) headers['Accept'] = 'application/json';
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['Content-Type'] = 'application/json';
+      }
+      return fetch(`${daemon.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    },
+    waitSynced: (ms = 5000) =>
+      eventually(() => [...daemon.syncs.values()].every((s) => s.status === 'synced'), ms),
+    eventually,
+    close: async () => {
+      await daemon.stop();
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
