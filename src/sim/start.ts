@@ -32,11 +32,14 @@ export async function startSimulatedFreeswitch(
 ): Promise<SimulatedFreeswitch> {
   const { password = 'ClueCon', host = '127.0.0.1', port = 0, logger, ...model } = options;
   // The model publishes through the server, and the server runs the model's api: tie the knot late.
-  let server: EslSimServer | undefined;
-  const fs = new SimSwitch({ ...model, bus: { publish: (event: SimEvent) => server?.publish(event) } });
-  server = new EslSimServer({ password, api: fs, ...(logger ? { logger } : {}) });
-  const listening = await server.listen(port, host);
-  const started = server;
+  const bus = {
+    target: undefined as EslSimServer | undefined,
+    publish: (e: SimEvent) => bus.target?.publish(e),
+  };
+  const fs = new SimSwitch({ ...model, bus });
+  const started = new EslSimServer({ password, api: fs, ...(logger ? { logger } : {}) });
+  bus.target = started;
+  const listening = await started.listen(port, host);
   return {
     server: started,
     fs,
