@@ -1,5 +1,7 @@
 // Configuration from the environment, validated once at start-up.
 // A wrong value throws a ConfigError whose message is one line naming the variable.
+import { compileDialPolicy } from './domain/dial-policy.js';
+import { isSafeAbsoluteDir } from './domain/sounds.js';
 
 export interface EslNodeConfig {
   /** Stable node id used in state, logs and metrics: "host:port". */
@@ -21,6 +23,22 @@ export interface Config {
   logLevel: LogLevel;
   /** How long an ESL api/bgapi request may wait for its reply. */
   eslRequestTimeoutMs: number;
+  /** FreeSWITCH's sound directory: `play` accepts only names relative to it. */
+  soundDir: string;
+  /** Where conference recordings started through the API are written (on the FreeSWITCH host). */
+  recordingsDir: string;
+  /** Admin allow-list for dial/bgdial/click-to-call destinations other than known users. */
+  dialAllow: readonly string[];
+  /** FreeSWITCH conference profile used for the daemon's conferences. */
+  conferenceProfile: string;
+  /** Dialplan context click-to-call sends the answered leg through. */
+  dialplanContext: string;
+  /** Sofia profile that carries calls to SIP hosts outside FS_DOMAIN. */
+  sipProfile: string;
+  /** How long a click-to-call rings the user's own phone. */
+  originateTimeoutS: number;
+  /** Click-to-call calls one user may place per minute (toll-fraud limit). */
+  callsPerMinute: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -129,6 +147,23 @@ export function loadConfig(env: Env = process.env): Config {
 
   const eslRequestTimeoutMs = parseIntIn('ESL_TIMEOUT_MS', get('ESL_TIMEOUT_MS') ?? '5000', 100, 600_000);
 
+  const soundDir = absoluteDir('SOUNDS_DIR', get('SOUNDS_DIR') ?? '/usr/share/freeswitch/sounds');
+  const recordingsDir = absoluteDir(
+    'RECORDINGS_DIR',
+    get('RECORDINGS_DIR') ?? '/var/lib/freeswitch/recordings',
+  );
+  const dialAllow = (get('DIAL_ALLOW') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const policy = compileDialPolicy(dialAllow);
+  if (!policy.ok) throw new ConfigError('DIAL_ALLOW', policy.error);
+  const conferenceProfile = word('CONFERENCE_PROFILE', get('CONFERENCE_PROFILE') ?? 'default');
+  const dialplanContext = word('DIALPLAN_CONTEXT', get('DIALPLAN_CONTEXT') ?? 'default');
+  const sipProfile = word('SIP_PROFILE', get('SIP_PROFILE') ?? 'external');
+  const originateTimeoutS = parseIntIn('ORIGINATE_TIMEOUT_S', get('ORIGINATE_TIMEOUT_S') ?? '30', 5, 300);
+  const callsPerMinute = parseIntIn('CALLS_PER_MINUTE', get('CALLS_PER_MINUTE') ?? '10', 1, 10_000);
+
   return {
     httpHost,
     httpPort,
@@ -139,5 +174,26 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword,
     logLevel: logLevelRaw as LogLevel,
     eslRequestTimeoutMs,
+    soundDir,
+    recordingsDir,
+    dialAllow,
+    conferenceProfile,
+    dialplanContext,
+    sipProfile,
+    originateTimeoutS,
+    callsPerMinute,
   };
+}
+
+function absoluteDir(variable: string, raw: string): string {
+  if (!isSafeAbsoluteDir(raw))
+    throw new ConfigError(variable, `expected an absolute directory of plain path segments, got "${raw}"`);
+  return raw.endsWith('/') ? raw.slice(0, -1) : raw;
+}
+
+/** Names that end up inside dial strings and ESL command lines: one plain word. */
+function word(variable: string, raw: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw))
+    throw new ConfigError(variable, `expected [A-Za-z0-9_-]{1,64}, got "${raw}"`);
+  return raw;
 }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseEslUrl } from '../../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      httpHost: '127.0.0.1',
+      httpPort: 8080,
+      dataDir: './data',
+      logLevel: 'info',
+      fsDomain: undefined,
+      conferenceProfile: 'default',
+      dialAllow: [],
+    });
+    expect(c.eslNodes).toEqual([
+      { id: '127.0.0.1:8021', host: '127.0.0.1', port: 8021, password: 'ClueCon' },
+    ]);
+  });
+
+  it('reads several FreeSWITCH nodes', () => {
+    const c = loadConfig({ FS_ESL: 'esl://:a@fs1:8021, esl://:b%40c@10.0.0.2:9000' });
+    expect(c.eslNodes.map((n) => [n.id, n.password])).toEqual([
+      ['fs1:8021', 'a'],
+      ['10.0.0.2:9000', 'b@c'],
+    ]);
+  });
+
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ HTTP_PORT: '99999' }, 'HTTP_PORT'],
+    [{ HTTP_PORT: 'eighty' }, 'HTTP_PORT'],
+    [{ HTTP_HOST: 'bad host' }, 'HTTP_HOST'],
+    [{ FS_ESL: 'http://x:1' }, 'FS_ESL'],
+    [{ FS_ESL: 'esl://fs1:8021' }, 'FS_ESL'],
+    [{ FS_ESL: 'esl://:a@fs1:8021,esl://:b@fs1:8021' }, 'FS_ESL'],
+    [{ FS_DOMAIN: 'a b' }, 'FS_DOMAIN'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ADMIN_USER: 'admin' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_PASSWORD: 'long-enough-1' }, 'ADMIN_USER'],
+    [{ ADMIN_USER: 'admin', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ SOUNDS_DIR: 'relative/dir' }, 'SOUNDS_DIR'],
+    [{ RECORDINGS_DIR: '/var/../etc' }, 'RECORDINGS_DIR'],
+    [{ DIAL_ALLOW: 'sofia/gw/{x}' }, 'DIAL_ALLOW'],
+    [{ CONFERENCE_PROFILE: 'a b' }, 'CONFERENCE_PROFILE'],
+    [{ ORIGINATE_TIMEOUT_S: '1' }, 'ORIGINATE_TIMEOUT_S'],
+    [{ ESL_TIMEOUT_MS: '-1' }, 'ESL_TIMEOUT_MS'],
+  ];
+  for (const [env, variable] of bad) {
+    it(`a wrong ${variable} stops start-up with one line naming it`, () => {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message.startsWith(`${variable}: `)).toBe(true);
+      expect((error as Error).message).not.toContain('\n');
+    });
+  }
+
+  it('never puts the ESL password in an error', () => {
+    expect(() => parseEslUrl('esl://:s3cret@bad host:1')).toThrow(ConfigError);
+    try {
+      parseEslUrl('esl://:s3cret@bad host:1');
+    } catch (err) {
+      expect((err as Error).message).not.toContain('s3cret');
+    }
+  });
+});
