@@ -1,0 +1,165 @@
+// What an answered channel runs: an application (`&park()`, `&bridge(...)`, `&conference(...)`,
+// `playback`) or a dialplan extension from the configured table.
+import type { CallEngine } from './calls.js';
+import type { Channel } from './channel.js';
+import { L16 } from './channel.js';
+import type { DialplanTarget } from './config.js';
+import type { Conferences } from './conferences.js';
+import type { SimContext } from './context.js';
+import type { AfterAnswer } from './dial-string.js';
+import { parseDialString } from './dial-string.js';
+import { legMeta } from './legs.js';
+import type { Placer } from './originate.js';
+import { SIGNALLING_MS } from './originate.js';
+import { originateeView, swapCallerCallee } from './profiles.js';
+import { fileDurationMs } from './sounds.js';
+
+/** How long a caller refused by a locked/full conference hears the refusal before hanging up. */
+export const REFUSED_JOIN_HANGUP_MS = 1000;
+
+export class Applications {
+  placer: Placer | undefined;
+
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly engine: CallEngine,
+    private readonly conferences: Conferences,
+    private readonly dialplan: (extension: string, context: string) => DialplanTarget | undefined,
+  ) {}
+
+  private later(ch: Channel, ms: number, fn: () => void): void {
+    ch.timers.push(this.ctx.clock.schedule(ms, () => !ch.hungUp && fn()));
+  }
+
+  /** An originated A-leg has answered: it now runs what the originate asked for. */
+  afterAnswer(ch: Channel, then: AfterAnswer): void {
+    // A loopback A-leg executing something reads "Outbound Call" / <context> from now on.
+    if (legMeta(ch).role === 'loop-a') swapCallerCallee(ch.profile);
+    if (then.type === 'app') this.runApp(ch, then.app, then.data);
+    else {
+      ch.profile.destinationNumber = then.extension;
+      ch.showDialplan = then.dialplan;
+      this.runExtension(ch, then.extension, then.dialplan, then.context);
+    }
+  }
+
+  /** The channel is now executing `app` (what `show channels` reports). */
+  private executing(ch: Channel, app: string, data: string): void {
+    ch.application = app;
+    ch.applicationData = data;
+    ch.setState('CS_EXECUTE', 4);
+    ch.callState = 'ACTIVE';
+    ch.hitDialplan = true;
+  }
+
+  runApp(ch: Channel, app: string, data: string): void {
+    if (ch.hungUp) return;
+    this.executing(ch, app, data);
+    switch (app) {
+      case 'park':
+      case 'answer':
+      case 'echo':
+        return;
+      case 'conference':
+        return this.joinConference(ch, data);
+      case 'bridge':
+        return this.bridge(ch, data);
+      case 'playback': {
+        const ms = fileDurationMs(data);
+        if (ms !== undefined) this.later(ch, ms, () => this.engine.hangup(ch, 'NORMAL_CLEARING'));
+        return;
+      }
+      case 'sleep':
+        this.later(ch, Number(data) || 0, () => this.engine.hangup(ch, 'NORMAL_CLEARING'));
+        return;
+      case 'hangup':
+        this.engine.hangup(ch, data || 'NORMAL_CLEARING');
+        return;
+      default:
+        // "Invalid Application": FreeSWITCH hangs the channel up right away.
+        this.later(ch, SIGNALLING_MS, () => this.engine.hangup(ch, 'DESTINATION_OUT_OF_ORDER'));
+    }
+  }
+
+  /** The dialplan target of an extension in the default context. */
+  target(extension: string): DialplanTarget | undefined {
+    return this.dialplan(extension, 'default');
+  }
+
+  runExtension(ch: Channel, extension: string, _dialplan: string, context: string): void {
+    const target = this.dialplan(extension, context);
+    if (!target) {
+      this.engine.hangup(ch, 'NO_ROUTE_DESTINATION');
+      return;
+    }
+    switch (target.kind) {
+      case 'conference':
+        return this.runApp(ch, 'conference', `${target.name}@${target.profile ?? 'default'}`);
+      case 'silence':
+        if (target.hangupAfterMs === undefined) return this.runApp(ch, 'playback', 'silence_stream://-1');
+        this.runApp(ch, 'playback', `silence_stream://${target.hangupAfterMs}`);
+        return;
+      case 'tone-loop': {
+        ch.toneLoop = { toneMs: target.toneMs, silenceMs: target.silenceMs };
+        // an endless tone: the channel stays up until someone hangs it up
+        this.executing(ch, 'playback', `tone_stream://%(${target.toneMs},${target.silenceMs},800);loops=-1`);
+        const member = ch.loopbackPeer && this.conferences.memberOfChannel(ch.loopbackPeer);
+        if (member) this.conferences.startTalkLoop(member.member, target.toneMs, target.silenceMs);
+        return;
+      }
+      case 'bridge':
+        return this.runApp(ch, 'bridge', target.dialString);
+    }
+  }
+
+  private joinConference(ch: Channel, data: string): void {
+    // the conference mixes in L16: a SIP caller's read codec changes once it is in
+    if (ch.endpoint === 'sofia') ch.readCodec = L16;
+    const outcome = this.conferences.join(ch, data);
+    if (!outcome.ok) {
+      this.later(ch, REFUSED_JOIN_HANGUP_MS, () => this.engine.hangup(ch, 'NORMAL_CLEARING'));
+      return;
+    }
+    const tone = ch.loopbackPeer?.toneLoop;
+    if (tone) this.conferences.startTalkLoop(outcome.member, tone.toneMs, tone.silenceMs);
+  }
+
+  /**
+   * `bridge(<dial string>)`: originate the B-leg; on answer bridge, on failure hang up with its cause.
+   * A caller that is not answered yet (an inbound call) hears ringback while B rings and is answered
+   * when B answers; an originated A-leg swaps caller and callee ids.
+   */
+  private bridge(a: Channel, data: string): void {
+    const placer = this.placer;
+    if (!placer) throw new Error('bridge before the placer is wired');
+    const dial = parseDialString(data);
+    const waiting = a.answerState !== 'answered';
+    const onRinging = (): void => {
+      if (!waiting || a.hungUp) return;
+      a.callState = 'RINGING';
+      this.engine.progress(a);
+    };
+    void placer.place({ dial, rawDial: data, originator: a, onRinging }).then((result) => {
+      if (a.hungUp) {
+        if (result.ok) this.engine.hangup(result.channel, 'ORIGINATOR_CANCEL');
+        return;
+      }
+      if (a.direction === 'outbound') swapCallerCallee(a.profile);
+      if (!result.ok) {
+        this.engine.hangup(a, result.cause);
+        return;
+      }
+      const b = result.channel;
+      a.profile.calleeIdName = b.profile.calleeIdName;
+      a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+      if (waiting) {
+        a.callState = 'RINGING';
+        a.setCodec(b.readCodec);
+        this.engine.progressMedia(a);
+        this.engine.answer(a);
+      }
+      a.other = { type: 'originatee', profile: originateeView(b.profile) };
+      this.engine.bridge(a, b);
+    });
+  }
+}

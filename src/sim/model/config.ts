@@ -1,0 +1,109 @@
+// What the simulated switch knows about the world: the user directory (who is registered where), how
+// each SIP destination behaves when called (the reachability table), and the dialplan. All plain data,
+// so the demo and the tests script a scenario by writing a table.
+
+/**
+ * How a SIP destination (`host:port`, or `user@host:port` for one user there) answers an INVITE.
+ * - answer: rings (180) for `afterMs`, answers; with `hangupAfterMs` it sends BYE that long after answering.
+ * - busy: answers `486 Busy Here` after `afterMs` -> USER_BUSY.
+ * - no-answer: rings until originate_timeout -> NO_ANSWER.
+ * - unreachable: nothing listens (ICMP port unreachable) -> NORMAL_TEMPORARY_FAILURE at once.
+ */
+export type Reachability =
+  | { kind: 'answer'; afterMs?: number; hangupAfterMs?: number }
+  | { kind: 'busy'; afterMs?: number }
+  | { kind: 'no-answer' }
+  | { kind: 'unreachable' };
+
+/** A directory user. `contact` is the registered `host:port` (absent: known but not registered). */
+export interface SimUser {
+  contact?: string;
+  /** Directory variables copied onto a channel that dials this user (vanilla FreeSWITCH's set by default). */
+  variables?: Array<[string, string]>;
+}
+
+/**
+ * What an extension does when a call reaches it (`<ext> XML <context>`, `loopback/<ext>`, an inbound call):
+ * - conference: answers and joins `name@profile`.
+ * - silence: answers and plays silence; with `hangupAfterMs` FreeSWITCH hangs up after that long.
+ * - tone-loop: answers and plays `toneMs` of tone then `silenceMs` of silence, forever (makes a
+ *   conference member at the other end of a loopback "talk").
+ * - bridge: bridges to a dial string (e.g. `user/1000`).
+ */
+export type DialplanTarget =
+  | { kind: 'conference'; name: string; profile?: string }
+  | { kind: 'silence'; hangupAfterMs?: number }
+  | { kind: 'tone-loop'; toneMs: number; silenceMs: number }
+  | { kind: 'bridge'; dialString: string };
+
+/** The settings a conference join honours (issue 7 fills them from the daemon's configuration). */
+export interface ConferenceJoinPolicy {
+  pin?: string;
+  maxMembers?: number;
+  muteOnEntry?: boolean;
+  /** The conference waits (members hear music) until a moderator joins. */
+  ownerRequired?: boolean;
+  /** The conference ends when the last moderator leaves. */
+  endOnOwnerExit?: boolean;
+}
+
+/** Who joins and with which flags; return undefined to use the profile defaults. */
+export interface JoinRequest {
+  conference: string;
+  profile: string;
+  callerIdNumber: string;
+  callerIdName: string;
+  channelUuid: string;
+}
+
+export interface JoinHooks {
+  /** Settings for a conference when a caller joins it (looked up on every join). */
+  policyFor?(conference: string, profile: string): ConferenceJoinPolicy | undefined;
+  /** Whether this caller is a moderator (owner) of the conference. */
+  isModerator?(request: JoinRequest): boolean;
+}
+
+/** The vanilla FreeSWITCH directory variables of users 1000-1019. */
+export function vanillaUserVariables(user: string): Array<[string, string]> {
+  return [
+    ['record_stereo', 'true'],
+    ['default_gateway', 'example.com'],
+    ['default_areacode', '918'],
+    ['transfer_fallback_extension', 'operator'],
+    ['toll_allow', 'domestic,international,local'],
+    ['accountcode', user],
+    ['user_context', 'default'],
+    ['effective_caller_id_name', `Extension ${user}`],
+    ['effective_caller_id_number', user],
+    ['outbound_caller_id_name', 'FreeSWITCH'],
+    ['outbound_caller_id_number', '0000000000'],
+    ['callgroup', 'techsupport'],
+  ];
+}
+
+/** The lab setup the transcripts were recorded with (see fs-transcripts/README.md). */
+export function transcriptLabConfig(): {
+  users: Record<string, SimUser>;
+  reachability: Record<string, Reachability>;
+  dialplan: Record<string, DialplanTarget>;
+} {
+  const users: Record<string, SimUser> = {};
+  for (let n = 1000; n <= 1019; n++) users[String(n)] = {};
+  users['1000'] = { contact: '127.0.0.1:5070' };
+  return {
+    users,
+    reachability: {
+      '127.0.0.1:5070': { kind: 'answer', afterMs: 0 },
+      '127.0.0.1:5072': { kind: 'answer', afterMs: 1000, hangupAfterMs: 4000 },
+      '127.0.0.1:5074': { kind: 'busy', afterMs: 300 },
+      '127.0.0.1:5076': { kind: 'no-answer' },
+    },
+    dialplan: {
+      '3900': { kind: 'conference', name: 'demo', profile: 'default' },
+      '9991': { kind: 'silence' },
+      '9992': { kind: 'tone-loop', toneMs: 2000, silenceMs: 4000 },
+      '9993': { kind: 'silence', hangupAfterMs: 4000 },
+      '9995': { kind: 'bridge', dialString: 'sofia/internal/2000@127.0.0.1:5072' },
+    },
+  };
+}

@@ -1,0 +1,253 @@
+// The telephony model against the real FreeSWITCH transcripts: each scenario is replayed through the
+// model with the commands the recorder sent, at the times it sent them (a manual clock), and the events
+// the model publishes are compared with the transcript's: the same sequence, and for every event the
+// same header names in the same order with values equal once UUIDs, dates and timestamps are reduced
+// to their shape. Replies to api commands are compared the same way.
+import { describe, expect, it } from 'vitest';
+import { buildEvent } from '../../src/sim/event-builder.js';
+import { ManualClock } from '../../src/sim/model/clock.js';
+import { transcriptLabConfig } from '../../src/sim/model/config.js';
+import { createSimIdentity } from '../../src/sim/model/identity.js';
+import { SimSwitch } from '../../src/sim/model/switch.js';
+import type { SimEvent } from '../../src/sim/types.js';
+import { eventOfFrame, framesOf, shapeOf } from '../helpers/transcript-compare.js';
+import { readTranscriptBytes, readTranscriptLines, transcriptExists } from '../helpers/transcripts.js';
+
+// ---------- reading a transcript ----------
+
+const header = (e: SimEvent, name: string): string | undefined => e.headers.find(([k]) => k === name)?.[1];
+
+interface Transcript {
+  events: SimEvent[];
+  /** api/response bodies in order. */
+  replies: string[];
+}
+
+function readTranscript(name: string): Transcript {
+  const events: SimEvent[] = [];
+  const replies: string[] = [];
+  for (const frame of framesOf(readTranscriptBytes(name))) {
+    const event = eventOfFrame(frame);
+    if (event) events.push(event);
+    else if (frame.headers['Content-Type'] === 'api/response') replies.push(frame.body);
+  }
+  return { events, replies };
+}
+
+// ---------- replaying it through the model ----------
+
+/** What a sipp note in the recorder's log says about the inbound call it started. */
+function sippCall(
+  note: string,
+): { from: string; name: string; to: string; port: number; hangupAfterMs?: number } | undefined {
+  if (!/\bsipp 127\.0\.0\.1:5060\b/.test(note)) return undefined;
+  const arg = (flag: string): string | undefined => new RegExp(`\\s${flag} (\\S+)`).exec(note)?.[1];
+  const key = (k: string): string | undefined => new RegExp(`-key ${k} (.+?)(?: -|$)`).exec(note)?.[1];
+  const from = key('cid_num') ?? 'sipp';
+  const waitsForBye = note.includes('uac_wait_bye.xml');
+  const d = arg('-d');
+  return {
+    from,
+    name: key('cid_name') ?? from,
+    to: arg('-s') ?? '',
+    port: Number(arg('-p') ?? 5090),
+    ...(!waitsForBye && d ? { hangupAfterMs: Number(d) } : {}),
+  };
+}
+
+interface Replayed {
+  events: SimEvent[];
+  replies: string[];
+}
+
+async function replay(name: string, start: { memberId?: number; sessionId?: number }): Promise<Replayed> {
+  const lines = readTranscriptLines(name);
+  const micros = (t: string): number => Date.parse(t) * 1000;
+  const clock = new ManualClock(micros(lines[0]!.t));
+  // The lab machine's identity, so header values compare exactly.
+  const identity = createSimIdentity({
+    coreUuid: 'fd973cfc-5247-4a7f-b855-7b45a30a5e40',
+    hostname: 'vm',
+    ipv4: '192.0.2.2',
+    ipv6: 'fd00::2',
+  });
+  const published: SimEvent[] = [];
+  const sw = new SimSwitch({
+    bus: { publish: (e) => published.push(e) },
+    clock,
+    identity,
+    domain: '127.0.0.1',
+    ...transcriptLabConfig(),
+    ...(start.memberId ? { firstMemberId: start.memberId } : {}),
+    ...(start.sessionId ? { firstSessionId: start.sessionId } : {}),
+  });
+  const replies: Array<Promise<string>> = [];
+  let wanted: (e: SimEvent) => boolean = () => false;
+  for (const line of lines) {
+    await clock.advanceTo(micros(line.t));
+    const data = line.data ?? line.text ?? '';
+    if (line.dir === 'note') {
+      const call = sippCall(data);
+      if (call) sw.inboundCall(call);
+      continue;
+    }
+    if (line.dir !== 'send') continue;
+    const command = data.trim();
+    const [verb = '', rest = ''] = command.split(/ (.*)/s);
+    if (verb === 'event') {
+      const names = rest.split(' ').slice(1);
+      wanted = (e) =>
+        names.includes(header(e, 'Event-Name') ?? '') || names.includes(header(e, 'Event-Subclass') ?? '');
+    } else if (verb === 'api') {
+      const [cmd = '', args = ''] = rest.split(/ (.*)/s);
+      replies.push(sw.execute(cmd, args));
+    } else if (verb === 'bgapi') {
+      const [cmd = '', args = ''] = rest.split(/ (.*)/s);
+      const job = `00000000-0000-4000-8000-${String(replies.length).padStart(12, '0')}`;
+      // what the ESL server does for bgapi (mod_event_socket api_exec)
+      void sw.execute(cmd, args).then((reply) =>
+        published.push(
+          buildEvent(
+            identity,
+            {
+              name: 'BACKGROUND_JOB',
+              callingFile: 'mod_event_socket.c',
+              callingFunction: 'api_exec',
+              callingLine: 1580,
+            },
+            [
+              ['Job-UUID', job],
+              ['Job-Command', cmd],
+              ['Job-Command-Arg', args],
+            ],
+            reply,
+            () => clock.nowMicros(),
+          ),
+        ),
+      );
+    }
+  }
+  await clock.advance(10_000);
+  return { events: published.filter((e) => wanted(e)), replies: await Promise.all(replies) };
+}
+
+// ---------- comparing ----------
+
+/** Values that are measurements of a run (energy, talk statistics, file lengths): compared as numbers. */
+const MEASURED = new Set([
+  'Current-Energy',
+  'talking-gate-hits',
+  'talking-total-packets',
+  'talking-duration-ms',
+  'talking-average-energy',
+  'talking-delta-average',
+  'talking-hit-on-percent',
+  'talking-non-hit-ratio',
+  'talking-hit-off-percent',
+  'talking-hit-off-differential',
+  'seconds',
+  'milliseconds',
+  'samples',
+  'Samples-Out',
+  'Milliseconds-Elapsed',
+  'Record-File-Size',
+  'Event-Sequence',
+]);
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Differences between two events' headers: names and order exactly, values by shape. */
+export function eventDifferences(expected: SimEvent, actual: SimEvent, uuids: Map<string, string>): string[] {
+  const diffs: string[] = [];
+  const n = Math.max(expected.headers.length, actual.headers.length);
+  for (let i = 0; i < n; i++) {
+    const e = expected.headers[i];
+    const a = actual.headers[i];
+    if (!e || !a || e[0] !== a[0]) {
+      diffs.push(`header #${i + 1}: expected ${e?.[0] ?? '(none)'}, got ${a?.[0] ?? '(none)'}`);
+      break;
+    }
+    const [name, ev] = e;
+    const av = a[1];
+    if (MEASURED.has(name)) {
+      if (!NUMBER.test(ev) || !NUMBER.test(av))
+        diffs.push(`${name}: expected a number like ${ev}, got ${av}`);
+      continue;
+    }
+    if (shapeOf(ev) !== shapeOf(av))
+      diffs.push(`${name}: expected ${JSON.stringify(ev)}, got ${JSON.stringify(av)}`);
+    const eIds = ev.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    const aIds = av.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    eIds.forEach((id, k) => {
+      const mapped = uuids.get(id);
+      if (mapped === undefined) uuids.set(id, aIds[k] ?? '');
+      else if (mapped !== aIds[k]) diffs.push(`${name}: ${aIds[k]} stands where ${mapped} stood before`);
+    });
+  }
+  if ((expected.body === undefined) !== (actual.body === undefined)) diffs.push('body presence differs');
+  else if (expected.body !== undefined && shapeOf(expected.body) !== shapeOf(actual.body!))
+    diffs.push(`body: expected ${JSON.stringify(expected.body)}, got ${JSON.stringify(actual.body)}`);
+  return diffs;
+}
+
+const label = (e: SimEvent): string =>
+  [header(e, 'Event-Name'), header(e, 'Action'), header(e, 'Member-ID') ?? header(e, 'Channel-Name')]
+    .filter(Boolean)
+    .join(' ');
+
+export { label, readTranscript, replay };
+
+// ---------- the conference scenario ----------
+
+/** Media events whose moment depends on audio timing (file lengths, talk detection), not on commands. */
+const MEDIA = new Set(['play-file-done', 'play-file-member-done', 'start-talking', 'stop-talking']);
+const isMedia = (e: SimEvent): boolean =>
+  MEDIA.has(header(e, 'Action') ?? '') ||
+  // a floor change caused by someone starting to talk
+  (header(e, 'Action') === 'floor-change' && header(e, 'Old-ID') !== 'none');
+
+function compareSequences(expected: SimEvent[], actual: SimEvent[]): string[] {
+  const problems: string[] = [];
+  const uuids = new Map<string, string>();
+  const e = expected.filter((x) => !isMedia(x));
+  const a = actual.filter((x) => !isMedia(x));
+  const n = Math.max(e.length, a.length);
+  for (let i = 0; i < n; i++) {
+    if (!e[i] || !a[i] || label(e[i]!) !== label(a[i]!)) {
+      problems.push(
+        `event #${i}: expected ${e[i] ? label(e[i]!) : '(end)'}, got ${a[i] ? label(a[i]!) : '(end)'}`,
+      );
+      break;
+    }
+    for (const d of eventDifferences(e[i]!, a[i]!, uuids))
+      problems.push(`event #${i} (${label(e[i]!)}): ${d}`);
+  }
+  // Media events: the same number of each kind, each shaped like the transcript's first one of its kind.
+  const kinds = new Set([...expected, ...actual].filter(isMedia).map((x) => header(x, 'Action')!));
+  for (const kind of kinds) {
+    const ek = expected.filter((x) => isMedia(x) && header(x, 'Action') === kind);
+    const ak = actual.filter((x) => isMedia(x) && header(x, 'Action') === kind);
+    if (ek.length !== ak.length) problems.push(`${kind}: expected ${ek.length} events, got ${ak.length}`);
+    for (const x of ak) {
+      const twin = ek.find((y) => y.headers.map(([k]) => k).join() === x.headers.map(([k]) => k).join());
+      if (!twin)
+        problems.push(
+          `${kind}: no transcript event has this header layout: ${x.headers.map(([k]) => k).join(' ')}`,
+        );
+    }
+  }
+  return problems;
+}
+
+describe.runIf(transcriptExists('conference-plain'))('conference transcripts', () => {
+  for (const [name, memberId] of [
+    ['conference-plain', 13],
+    ['conference-json', 21],
+  ] as const) {
+    it(`${name}: the same conference::maintenance events with the same headers`, async () => {
+      const expected = readTranscript(name);
+      const actual = await replay(name, { memberId });
+      expect(compareSequences(expected.events, actual.events)).toEqual([]);
+    });
+  }
+});
