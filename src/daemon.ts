@@ -78,6 +78,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logger,
     config,
     health: () => healthReport(pool, syncs),
+    live,
+    esl: pool,
     ...options.app,
   });
 

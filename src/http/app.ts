@@ -10,7 +10,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { getPath } from 'hono/utils/url';
 import type { Config } from '../config.js';
 import type { ScryptParams } from '../domain/passwords.js';
+import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
+import type { LiveState } from '../state/node-state.js';
 import type { Store } from '../store/store.js';
 import { createAuthenticator, type AuthOptions } from './auth.js';
 import { MAX_BODY_BYTES } from './body.js';
@@ -34,6 +36,10 @@ export interface AppDeps {
   passwordScrypt?: ScryptParams;
   /** Auth tuning (cache TTL, failure limits, clock); defaults in auth.ts. */
   auth?: Partial<AuthOptions>;
+  /** Live conference and call state, kept from ESL events (conference details, activecdrs). */
+  live?: LiveState;
+  /** One ESL client per FreeSWITCH node (conference commands, click-to-call). */
+  esl?: EslPool;
 }
 
 export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
