@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { EslError, EslTimeoutError, EslUnsafeCommandError } from '../esl/errors.js';
 import type { Logger } from '../log.js';
 import { ConflictError, InvalidRecordError, NotFoundError, StoreWriteError } from '../store/store.js';
 import { respondError, type ErrorDetails } from './represent.js';
@@ -23,6 +24,15 @@ export const badRequest = (message: string, field?: string) =>
 export const forbidden = (message = 'forbidden') => new HttpError(403, message);
 export const notFound = (message = 'not found') => new HttpError(404, message);
 
+/** Seconds a client is told to wait when FreeSWITCH is down (the ESL client retries meanwhile). */
+export const ESL_RETRY_AFTER_S = 5;
+
+/** A node that is connected but not yet synced, or unknown: readers answer this instead of stale data. */
+export const nodeUnavailable = () =>
+  new HttpError(503, 'live state of FreeSWITCH is being rebuilt; try again', {
+    headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
+  });
+
 /** app.onError: maps every error to a response; unexpected ones are logged and answered 500. */
 export function errorResponder(logger: Logger) {
   return (err: unknown, c: Context): Response => {
@@ -34,6 +44,21 @@ export function errorResponder(logger: Logger) {
       const status = err.status as ContentfulStatusCode;
       const message = status === 413 ? 'request body too large' : err.message || 'bad request';
       return respondError(c, status, message);
+    }
+    if (err instanceof EslTimeoutError) {
+      logger.warn({ node: err.nodeId, path: c.req.path }, 'FreeSWITCH did not answer in time');
+      return respondError(c, 504, 'FreeSWITCH did not answer in time');
+    }
+    if (err instanceof EslUnsafeCommandError) {
+      // Validation upstream should make this unreachable; refusing is still the safe answer.
+      logger.error({ path: c.req.path }, 'refused an unsafe ESL command');
+      return respondError(c, 400, 'bad command argument');
+    }
+    if (err instanceof EslError) {
+      logger.warn({ node: err.nodeId, path: c.req.path, err: err.message }, 'FreeSWITCH unavailable');
+      return respondError(c, 503, 'FreeSWITCH is not reachable right now', {
+        headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
+      });
     }
     if (err instanceof StoreWriteError) {
       logger.error({ err, path: c.req.path }, 'store write failed');
