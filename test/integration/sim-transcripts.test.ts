@@ -60,10 +60,17 @@ interface Replayed {
   replies: string[];
 }
 
-async function replay(name: string, start: { memberId?: number; sessionId?: number }): Promise<Replayed> {
+interface ReplayOptions {
+  memberId?: number;
+  sessionId?: number;
+  /** What happened before the recording started (on another connection), `leadMs` before it. */
+  setup?: { leadMs: number; run: (sw: SimSwitch, clock: ManualClock) => Promise<void> };
+}
+
+async function replay(name: string, start: ReplayOptions): Promise<Replayed> {
   const lines = readTranscriptLines(name);
   const micros = (t: string): number => Date.parse(t) * 1000;
-  const clock = new ManualClock(micros(lines[0]!.t));
+  const clock = new ManualClock(micros(lines[0]!.t) - (start.setup?.leadMs ?? 0) * 1000);
   // The lab machine's identity, so header values compare exactly.
   const identity = createSimIdentity({
     coreUuid: 'fd973cfc-5247-4a7f-b855-7b45a30a5e40',
@@ -81,6 +88,7 @@ async function replay(name: string, start: { memberId?: number; sessionId?: numb
     ...(start.memberId ? { firstMemberId: start.memberId } : {}),
     ...(start.sessionId ? { firstSessionId: start.sessionId } : {}),
   });
+  if (start.setup) await start.setup.run(sw, clock);
   const replies: Array<Promise<string>> = [];
   let wanted: (e: SimEvent) => boolean = () => false;
   for (const line of lines) {
@@ -250,4 +258,98 @@ describe.runIf(transcriptExists('conference-plain'))('conference transcripts', (
       expect(compareSequences(expected.events, actual.events)).toEqual([]);
     });
   }
+});
+
+// ---------- api replies ----------
+
+/** Replies whose numbers are measurements of the moment (uptime, session counts): digits compared as digits. */
+const digitsOnly = (s: string): string => s.replace(/\d+/g, 'N');
+
+function replyProblems(expected: string[], actual: string[]): string[] {
+  if (expected.length !== actual.length) return [`expected ${expected.length} replies, got ${actual.length}`];
+  const problems: string[] = [];
+  expected.forEach((want, i) => {
+    const got = actual[i]!;
+    const same = want.startsWith('UP ')
+      ? digitsOnly(want) === digitsOnly(got)
+      : shapeOf(want) === shapeOf(got);
+    if (!same) problems.push(`reply #${i}:\n--- expected\n${want}\n--- actual\n${got}`);
+  });
+  return problems;
+}
+
+describe.runIf(transcriptExists('api-responses'))('api-responses transcript', () => {
+  it('answers every api command like FreeSWITCH, and fires the same BACKGROUND_JOBs', async () => {
+    const expected = readTranscript('api-responses');
+    // Before the recording, another connection set up `demo` with Alice (&conference), Bob and Carol
+    // (extension 3900, their A-legs running 9991) and muted Carol; member ids were at 29.
+    const actual = await replay('api-responses', {
+      memberId: 29,
+      setup: {
+        leadMs: 6000,
+        run: async (sw, clock) => {
+          await sw.execute(
+            'originate',
+            '{origination_caller_id_number=1001,origination_caller_id_name=Alice}loopback/9991/default &conference(demo@default)',
+          );
+          await clock.advance(2000);
+          await sw.execute(
+            'originate',
+            '{origination_caller_id_number=1002,origination_caller_id_name=Bob}loopback/3900/default 9991 XML default',
+          );
+          await clock.advance(1000);
+          await sw.execute(
+            'originate',
+            '{origination_caller_id_number=1003,origination_caller_id_name=Carol}loopback/3900/default 9991 XML default',
+          );
+          await clock.advance(500);
+          await sw.execute('conference', 'demo mute 31');
+          await clock.advance(2500);
+        },
+      },
+    });
+    expect(replyProblems(expected.replies, actual.replies)).toEqual([]);
+    const uuids = new Map<string, string>();
+    expect(actual.events.map(label)).toEqual(expected.events.map(label));
+    expected.events.forEach((e, i) => expect(eventDifferences(e, actual.events[i]!, uuids)).toEqual([]));
+  });
+});
+
+// ---------- the comparison can fail ----------
+
+describe.runIf(transcriptExists('conference-plain'))('the transcript comparison', () => {
+  it('reports a dropped header, a reordered header, a changed value and a changed reply', async () => {
+    const expected = readTranscript('conference-plain');
+    const actual = await replay('conference-plain', { memberId: 13 });
+    expect(compareSequences(expected.events, actual.events)).toEqual([]);
+    const at = actual.events.findIndex((e) => header(e, 'Action') === 'add-member');
+    const tampered = (change: (h: Array<[string, string]>) => void): SimEvent[] =>
+      actual.events.map((e, i) => {
+        const headers = e.headers.map(([k, v]): [string, string] => [k, v]);
+        if (i === at) change(headers);
+        return { ...e, headers };
+      });
+    const dropped = tampered((h) =>
+      h.splice(
+        h.findIndex(([k]) => k === 'Caller-Context'),
+        1,
+      ),
+    );
+    expect(compareSequences(expected.events, dropped).join('\n')).toMatch(
+      /header #\d+: expected Caller-Context/,
+    );
+    const swapped = tampered((h) => {
+      const i = h.findIndex(([k]) => k === 'Hear');
+      [h[i], h[i + 1]] = [h[i + 1]!, h[i]!];
+    });
+    expect(compareSequences(expected.events, swapped).join('\n')).toMatch(/expected Hear, got See/);
+    const renamed = tampered((h) => {
+      h[h.findIndex(([k]) => k === 'Caller-Caller-ID-Name')]![1] = 'Mallory';
+    });
+    expect(compareSequences(expected.events, renamed).join('\n')).toMatch(/Caller-Caller-ID-Name: expected/);
+    const replies = readTranscript('api-responses').replies;
+    const changed = replies.map((r) => r.replace('-ERR Non-Existant ID 999', '-ERR Non-Existent ID 999'));
+    expect(replyProblems(replies, replies)).toEqual([]);
+    expect(replyProblems(replies, changed).join('\n')).toMatch(/Non-Existent/);
+  });
 });
