@@ -145,6 +145,7 @@ export class FakeEslSession {
     private readonly server: FakeEslServer,
   ) {
     socket.on('error', () => undefined);
+    socket.setNoDelay(true); // no Nagle delay: tests that reset soon after a reply stay deterministic
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient, type EslClientOptions, type EslConnectionState } from '../../src/esl/client.js';
 import { EslDisconnectedError, EslNotConnectedError, EslTimeoutError } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, sleep, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer, fsFrames, sleep, waitUntil } from '../helpers/fake-esl-server.js';
 
 const EVENTS = ['CHANNEL_CREATE', 'CHANNEL_HANGUP_COMPLETE', 'CUSTOM conference::maintenance'];
 const cleanup: Array<() => Promise<void>> = [];
@@ -145,7 +145,6 @@ describe('EslClient connection', () => {
     client.start();
     await waitUntil(() => client.state === 'connected');
     const first = server.last!;
-    const { fsFrames } = await import('../helpers/fake-esl-server.js');
     first.write(fsFrames.shutdownNotice()); // the server does not even close: the client does
     await waitUntil(() => client.state !== 'connected', 1000, 'disconnected');
     expect(reasons).toEqual(['disconnect notice: The system is being shut down.']);
@@ -202,6 +201,75 @@ describe('EslClient connection', () => {
     await client.stop();
     await sleep(200);
     expect(server.connections).toBe(1);
+  });
+
+  it('a node that accepts, subscribes, then drops every session is retried with growing delays', async () => {
+    const server = await fakeServer();
+    server.onCommand = (cmd, session) => {
+      if (!cmd.line.startsWith('event json CHANNEL_CREATE')) return false;
+      session.write(fsFrames.eventJsonEnabled());
+      setTimeout(() => session.reset(), 30); // later than the reply (an RST discards unread data)
+      return true;
+    };
+    const { client } = newClient(server.port, { backoff: { initialMs: 20, maxMs: 160 } });
+    let connects = 0;
+    client.on('connected', () => void connects++);
+    client.start();
+    await sleep(1000);
+    await client.stop();
+    // Short sessions do not reset the backoff (resetAfterMs, 10 s by default): same bound as no session.
+    expect(connects).toBeGreaterThanOrEqual(4);
+    expect(server.connections).toBeLessThanOrEqual(15);
+  });
+
+  it('a session that stayed up for resetAfterMs starts the next retry streak from initialMs', async () => {
+    const server = await fakeServer();
+    const { client } = newClient(server.port, { backoff: { initialMs: 40, maxMs: 4000, resetAfterMs: 100 } });
+    client.start();
+    await waitUntil(() => client.state === 'connected');
+    // Three quick drops: waits of [20,40], [40,80], [80,160] ms.
+    for (let i = 0; i < 3; i++) {
+      const before = server.connections;
+      server.last!.reset();
+      await waitUntil(
+        () => server.connections === before + 1 && client.state === 'connected',
+        3000,
+        'reconnect',
+      );
+    }
+    const quick = server.connectionTimes.at(-1)! - server.connectionTimes.at(-2)!;
+    expect(quick).toBeGreaterThanOrEqual(78);
+    await sleep(120); // now the session is stable
+    const t0 = Date.now();
+    server.last!.reset();
+    await waitUntil(() => client.state === 'connected' && server.connections === 5, 3000, 'reconnect');
+    expect(server.connectionTimes.at(-1)! - t0).toBeLessThan(78); // back to [20,40] ms
+  });
+
+  it('a refused subscription ends the attempt and is retried', async () => {
+    const server = await fakeServer();
+    let refusals = 1;
+    server.onCommand = (cmd, session) => {
+      if (!cmd.line.startsWith('event json CHANNEL_CREATE') || refusals-- <= 0) return false;
+      session.write(fsFrames.commandNotFound());
+      return true;
+    };
+    const { client, reasons } = newClient(server.port);
+    client.start();
+    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'second attempt');
+    expect(reasons).toEqual(['subscription refused']);
+  });
+
+  it('stop() destroys the socket of a peer that ignores exit', async () => {
+    const server = await fakeServer();
+    server.onCommand = (cmd) => cmd.line === 'exit'; // swallowed, no reply, no close
+    const { client } = newClient(server.port);
+    client.start();
+    await waitUntil(() => client.state === 'connected');
+    const t0 = Date.now();
+    await client.stop();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    await waitUntil(() => server.last!.socket.destroyed || server.last!.socket.readableEnded, 1000, 'closed');
   });
 
   it('killing the server during a request rejects it at once; the client reconnects when it is back', async () => {
