@@ -1,0 +1,51 @@
+// `npm run demo` as a new user runs it: the banner's URL answers, the sample data is there, live
+// conference state arrives from the simulator, and Ctrl-C (SIGINT) stops everything with exit 0.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('npm run demo', () => {
+  it('starts, serves the sample data and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        HTTP_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!/Ctrl-C stops the demo/.test(out)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`demo did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = /the daemon is at (http:\/\/[^,\s]+)/.exec(out)![1]!;
+      const auth = { Authorization: `Basic ${Buffer.from('200:demo-pass-200').toString('base64')}` };
+
+      const conferences = await fetch(`${url}/my/conferences?format=json`, { headers: auth });
+      expect(conferences.status).toBe(200);
+      expect(JSON.stringify(await conferences.json())).toContain('"team"');
+
+      // The simulated attendees dial in; /health reports the node synced.
+      let health: Response | undefined;
+      for (let i = 0; i < 100; i++) {
+        health = await fetch(`${url}/health`);
+        if (health.status === 200) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(health?.status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('stopping...');
+  }, 30_000);
+});
