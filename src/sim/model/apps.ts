@@ -11,8 +11,9 @@ import { parseDialString } from './dial-string.js';
 import { legMeta } from './legs.js';
 import type { Placer } from './originate.js';
 import { SIGNALLING_MS } from './originate.js';
-import { originateeView, swapCallerCallee } from './profiles.js';
+import { originateeView, originatorView, swapCallerCallee } from './profiles.js';
 import { fileDurationMs } from './sounds.js';
+import { transferToExtension } from './transfer.js';
 
 /** How long a caller refused by a locked/full conference hears the refusal before hanging up. */
 export const REFUSED_JOIN_HANGUP_MS = 1000;
@@ -33,11 +34,14 @@ export class Applications {
 
   /** An originated A-leg has answered: it now runs what the originate asked for. */
   afterAnswer(ch: Channel, then: AfterAnswer): void {
-    // A loopback A-leg executing something reads "Outbound Call" / <context> from now on.
-    if (legMeta(ch).role === 'loop-a') swapCallerCallee(ch.profile);
+    // A loopback A-leg executing something reads "Outbound Call" / <context> from now on; an
+    // originated leg sent to an extension swaps too, and is transferred there (a second profile).
+    const loopA = legMeta(ch).role === 'loop-a';
+    if (loopA) swapCallerCallee(ch.profile);
     if (then.type === 'app') this.runApp(ch, then.app, then.data);
     else {
-      ch.profile.destinationNumber = then.extension;
+      if (!loopA) swapCallerCallee(ch.profile);
+      transferToExtension(this.ctx, ch, then.extension, then.dialplan, then.context);
       ch.showDialplan = then.dialplan;
       this.runExtension(ch, then.extension, then.dialplan, then.context);
     }
@@ -134,10 +138,20 @@ export class Applications {
     if (!placer) throw new Error('bridge before the placer is wired');
     const dial = parseDialString(data);
     const waiting = a.answerState !== 'answered';
-    const onRinging = (): void => {
-      if (!waiting || a.hungUp) return;
-      a.callState = 'RINGING';
-      this.engine.progress(a);
+    let answered = false;
+    let ringback = false;
+    // the caller hears ringback if the callee is still ringing a moment later
+    const onRinging = (b: Channel): void => {
+      if (!waiting) return;
+      a.profile.times.progress = this.ctx.now();
+      a.profile.calleeIdName = b.profile.calleeIdName;
+      a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+      this.later(a, SIGNALLING_MS, () => {
+        if (answered) return;
+        ringback = true;
+        a.callState = 'RINGING';
+        this.engine.progress(a);
+      });
     };
     void placer.place({ dial, rawDial: data, originator: a, onRinging }).then((result) => {
       if (a.hungUp) {
@@ -150,8 +164,11 @@ export class Applications {
         return;
       }
       const b = result.channel;
+      answered = true;
       a.profile.calleeIdName = b.profile.calleeIdName;
       a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+      // a caller that never heard ringback is seen afresh by the called leg (its view has the callee now)
+      if (waiting && !ringback && b.other?.type === 'originator') b.other.profile = originatorView(a.profile);
       if (waiting) {
         a.callState = 'RINGING';
         a.setCodec(b.readCodec);

@@ -77,6 +77,12 @@ export class CallEngine {
     b.profile.times.bridged = now;
     b.setState('CS_EXCHANGE_MEDIA', 5);
     b.callState = 'ACTIVE';
+    // a loopback B side: its inbound leg now sees the caller's id as its callee
+    const inner = b.loopbackPeer;
+    if (inner) {
+      inner.profile.calleeIdName = b.profile.callerIdName;
+      inner.profile.calleeIdNumber = b.profile.callerIdNumber;
+    }
     this.hooks.applyVars(a, 'bridge');
     this.fire(a, 'CHANNEL_BRIDGE', SITES.channelBridge, [
       ['Bridge-A-Unique-ID', a.uuid],
@@ -121,8 +127,12 @@ export class CallEngine {
     if (bridged) {
       const isB = ch.other?.type === 'originator';
       if (isB) {
-        // The called leg hangs up: the caller unbridges and hangs up after it.
-        return [h(ch), c(ch), u(bridged), d(ch), h(bridged, 'NORMAL_CLEARING'), c(bridged), d(bridged)];
+        // The called leg hangs up: the caller unbridges and hangs up after it (an inbound caller's
+        // hangup overtakes the called leg's destroy in the transcripts, an originated one's does not).
+        const ha = h(bridged, 'NORMAL_CLEARING');
+        return bridged.direction === 'inbound'
+          ? [h(ch), c(ch), u(bridged), ha, d(ch), c(bridged), d(bridged)]
+          : [h(ch), c(ch), u(bridged), d(ch), ha, c(bridged), d(bridged)];
       }
       const bPeer = bridged.loopbackPeer && !bridged.loopbackPeer.hungUp ? bridged.loopbackPeer : undefined;
       if (bPeer)
@@ -147,6 +157,7 @@ export class CallEngine {
         this.fire(ch, 'CHANNEL_HANGUP', SITES.channelHangup);
         this.hooks.onHangup(ch);
         for (const listener of ch.hangupListeners.splice(0)) listener();
+
         for (const leg of ch.pendingLegs.splice(0)) this.hangup(leg, 'ORIGINATOR_CANCEL');
         return;
       case 'complete':
@@ -154,11 +165,14 @@ export class CallEngine {
         ch.callState = 'HANGUP';
         ch.profile.times.hangup = this.ctx.now();
         this.hooks.applyVars(ch, 'hangup_complete');
-        this.fire(ch, 'CHANNEL_HANGUP_COMPLETE', SITES.channelHangupComplete);
+        // switch_core_session_reporting_state puts the cause first as well
+        this.fire(ch, 'CHANNEL_HANGUP_COMPLETE', SITES.channelHangupComplete, [
+          ['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING'],
+        ]);
+        for (const listener of ch.completeListeners.splice(0)) listener();
         return;
       case 'destroy':
         ch.setState('CS_REPORTING', 12);
-        if (!ch.bridgedTo) ch.callUuid = ch.uuid;
         this.hooks.applyVars(ch, 'destroy');
         this.fire(ch, 'CHANNEL_DESTROY', SITES.channelDestroy);
         ch.destroyed = true;

@@ -74,6 +74,8 @@ export class Channel {
   hungUp = false;
   /** One-shot callbacks run right after this leg's CHANNEL_HANGUP is fired. */
   readonly hangupListeners: Array<() => void> = [];
+  /** One-shot callbacks run right after this leg's CHANNEL_HANGUP_COMPLETE is fired. */
+  readonly completeListeners: Array<() => void> = [];
   /** Legs this channel is still trying to reach (a bridge's B-leg while it rings). */
   readonly pendingLegs: Channel[] = [];
   /** Cancels pending timers of this leg's flow (answer, auto hang-up ...). */

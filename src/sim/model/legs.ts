@@ -1,6 +1,6 @@
 // Constructors for each kind of leg: an outbound SIP leg, a loopback pair, an inbound SIP call. They
 // build the channel and its caller profile; the flows create them on the engine and drive them.
-import { Channel, L16, PCMU } from './channel.js';
+import { Channel, L16 } from './channel.js';
 import type { SimContext } from './context.js';
 import type { CallerId } from './profiles.js';
 import { derivedProfile, inheritedCallerId, OUTBOUND_CALL, outboundProfile } from './profiles.js';
@@ -193,7 +193,6 @@ export function sofiaInboundLeg(
     ctx.nextSessionId(),
   );
   ch.presenceId = `${opts.user}@${opts.host}`;
-  ch.setCodec(PCMU);
   return register(ch, {
     role: 'inbound',
     dialVars: [],

@@ -25,7 +25,7 @@ export interface PlaceRequest {
   /** The channel that runs `bridge` (the new leg is its originatee). */
   originator?: Channel;
   /** Called when the new leg rings (a caller waiting on a bridge hears ringback). */
-  onRinging?: () => void;
+  onRinging?: (leg: Channel) => void;
 }
 
 export interface Directory {
@@ -155,17 +155,21 @@ export class Placer {
         // (or HANGUP), as the BACKGROUND_JOB does in the transcripts.
         this.ctx.queue.afterFlush(() => resolve(result));
       };
-      ch.hangupListeners.push(() => settled({ ok: false, cause: ch.hangupCause ?? 'NORMAL_CLEARING' }));
+      // A refused INVITE (486) is reported after the leg's HANGUP_COMPLETE, other failures right
+      // after its HANGUP, as in the transcripts.
+      const failed = (): void => settled({ ok: false, cause: ch.hangupCause ?? 'NORMAL_CLEARING' });
+      if (reach.kind === 'busy') ch.completeListeners.push(failed);
+      else ch.hangupListeners.push(failed);
       const fail = (cause: string): void => this.engine.hangup(ch, cause);
       const remoteReplied = (): void => {
         const host = legRemoteHost(ch);
         if (host) ch.profile.networkAddr = host;
       };
+      ch.setState('CS_CONSUME_MEDIA', 7);
       if (reach.kind === 'unreachable') {
         fail('NORMAL_TEMPORARY_FAILURE');
         return;
       }
-      ch.setState('CS_CONSUME_MEDIA', 7);
       const timeoutMs = timeoutSec * 1000;
       if (reach.kind === 'busy') {
         ch.timers.push(
@@ -178,7 +182,7 @@ export class Placer {
       }
       remoteReplied();
       this.engine.progress(ch);
-      req.onRinging?.();
+      req.onRinging?.(ch);
       const noAnswer = (): void => {
         ch.callState = 'RINGING';
         fail('NO_ANSWER');
@@ -192,6 +196,7 @@ export class Placer {
         ch.setCodec(PCMU);
         this.engine.answer(ch);
         ch.hangupListeners.length = 0;
+        ch.completeListeners.length = 0;
         if (reach.hangupAfterMs !== undefined)
           ch.timers.push(
             this.ctx.clock.schedule(reach.hangupAfterMs, () => this.engine.hangup(ch, 'NORMAL_CLEARING')),

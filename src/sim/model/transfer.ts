@@ -27,3 +27,21 @@ export function restoreAfterTransfer(ch: Channel): void {
   delete p.rdnis;
   ch.setState('CS_EXECUTE', 4);
 }
+
+/** An originated leg sent to `<ext> <dialplan> <context>`: a transfer to that extension. */
+export function transferToExtension(
+  ctx: SimContext,
+  ch: Channel,
+  extension: string,
+  dialplan: string,
+  context: string,
+): void {
+  const p = ch.profile;
+  p.rdnis = p.destinationNumber;
+  p.destinationNumber = extension;
+  p.dialplan = dialplan;
+  p.context = context;
+  p.profileIndex = String(Number(p.profileIndex ?? '1') + 1);
+  p.times.profileCreated = ctx.now();
+  p.transferSource = `${Math.floor(ctx.now() / 1e6)}:${ctx.uuid()}:bl_xfer:${extension}/${context}/${dialplan}`;
+}
