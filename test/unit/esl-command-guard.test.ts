@@ -57,7 +57,9 @@ describe('buildEventSubscription', () => {
   });
 
   it('merges several CUSTOM entries', () => {
-    expect(buildEventSubscription(['CUSTOM a::b', 'CUSTOM c::d a::b'])).toBe('BACKGROUND_JOB CUSTOM a::b c::d');
+    expect(buildEventSubscription(['CUSTOM a::b', 'CUSTOM c::d a::b'])).toBe(
+      'BACKGROUND_JOB CUSTOM a::b c::d',
+    );
   });
 
   it('refuses words that could break the command line', () => {
