@@ -1,0 +1,43 @@
+// GET /my/conferencedetails/{confName}: the live conference and its members, from the tracked state
+// (never by asking FreeSWITCH per request). 404 unknown, 403 not owner/delegate/admin, 503 while the
+// node that may host it is not in sync, 406 known but not active (no members).
+import type { Hono } from 'hono';
+import { conferenceDetails, type MemberIdentity } from '../../domain/conference-details.js';
+import type { Member } from '../../state/conferences.js';
+import type { Store } from '../../store/store.js';
+import type { AppDeps } from '../app.js';
+import { controlledConference } from '../conference-access.js';
+import type { AppEnv } from '../context.js';
+import { HttpError } from '../errors.js';
+import { findLiveConference } from '../live-conference.js';
+import { respond } from '../represent.js';
+
+/** Store users of the members (by the user FreeSWITCH's channel names), looked up once each. */
+async function memberIdentities(
+  store: Store,
+  members: Iterable<Member>,
+): Promise<Map<string, MemberIdentity>> {
+  const names = new Set<string>();
+  for (const m of members) if (m.user !== undefined) names.add(m.user);
+  const identities = new Map<string, MemberIdentity>();
+  for (const name of names) {
+    const user = await store.getUser(name);
+    if (user !== undefined) identities.set(name, { userName: user.userName, imId: user.imId });
+  }
+  return identities;
+}
+
+export function registerConferenceDetailsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  app.get('/my/conferencedetails/:confName', async (c) => {
+    const conf = await controlledConference(c, deps.store, c.req.param('confName'));
+    const found = findLiveConference(deps.live, conf.name);
+    if (!found.running || found.conference.members.size === 0)
+      throw new HttpError(406, `conference ${conf.name} is not active (no members)`);
+    const live = found.conference;
+    const identities = await memberIdentities(deps.store, live.members.values());
+    const details = conferenceDetails(conf, live, (m) =>
+      m.user === undefined ? undefined : identities.get(m.user),
+    );
+    return respond(c, 200, 'conference', details, { headers: { 'Cache-Control': 'no-store' } });
+  });
+}
