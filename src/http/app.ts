@@ -20,8 +20,12 @@ import type { AppEnv } from './context.js';
 import { errorResponder, HttpError } from './errors.js';
 import { addMethodNotAllowed } from './method-not-allowed.js';
 import { respondError } from './represent.js';
+import { registerActiveCallRoutes } from './routes/active-calls.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
+import { registerCallRoutes } from './routes/calls.js';
+import { registerConferenceCommandRoutes } from './routes/conference-commands.js';
+import { registerConferenceDetailsRoutes } from './routes/conference-details.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
@@ -51,8 +55,12 @@ const PUBLIC_FAMILIES: readonly RouteFamily[] = [registerHealthRoutes];
 const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerMyAccountRoutes,
   registerMyConferenceRoutes,
+  registerConferenceDetailsRoutes,
+  registerConferenceCommandRoutes,
   registerAdminUserRoutes,
   registerAdminConferenceRoutes,
+  registerCallRoutes,
+  registerActiveCallRoutes,
 ];
 
 export const SIPX_PREFIX = '/sipxconfig/rest';
