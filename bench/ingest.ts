@@ -1,6 +1,8 @@
 // ESL ingest: events per second split, decoded and applied to the live state, against a baseline that
 // only splits the same bytes into frames (the least any ESL client must do), same run, same input.
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EslFrameSplitter } from '../src/esl/frames.js';
 import { decodeEventFrame, isEventFrame } from '../src/esl/events.js';
@@ -61,10 +63,27 @@ export async function benchIngest(): Promise<string[]> {
     },
     { batch: events },
   );
+  // What the chosen library does with the same bytes: modesl 1.2.1's own Parser (split + JSON.parse +
+  // its Event objects), with nothing applied. The client replaced it (it throws on stray `%`).
+  const ModeslParser = createRequire(import.meta.url)('modesl/lib/esl/Parser.js') as new (
+    socket: EventEmitter,
+  ) => EventEmitter;
+  const modesl = await measure(
+    'modesl Parser (parse only)',
+    () => {
+      const socket = new EventEmitter();
+      new ModeslParser(socket);
+      for (const c of pieces) socket.emit('data', c);
+    },
+    { batch: events },
+  );
+
   const r = ratio(full, baseline);
-  console.log(`baseline (split only): ${fmt(baseline.opsPerSecond)} events/s`);
-  console.log(`daemon path:           ${fmt(full.opsPerSecond)} events/s`);
+  console.log(`baseline (split only):    ${fmt(baseline.opsPerSecond)} events/s`);
+  console.log(`modesl's parser:          ${fmt(modesl.opsPerSecond)} events/s`);
+  console.log(`daemon path:              ${fmt(full.opsPerSecond)} events/s`);
   return [
+    report('ESL ingest vs modesl parse-only', `${fmt(ratio(full, modesl), 2)}x`, 'informational', true),
     report(
       'ESL ingest, events/s decoded and applied',
       fmt(full.opsPerSecond),

@@ -81,19 +81,23 @@ export function decodeJsonEvent(body: string): DecodeResult {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return { ok: false, error: 'event-json body is not an object' };
-  const headers: Record<string, string> = {};
+  // The parsed object becomes the header map itself (no copy: this is the ingest hot path). FreeSWITCH
+  // sends every value as a string; anything else is normalised in place.
+  const headers = parsed as Record<string, unknown>;
   let eventBody: string | undefined;
-  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const key in headers) {
+    const value = headers[key];
     if (key === '_body') {
       eventBody = typeof value === 'string' ? value : String(value);
-      continue;
+      delete headers[key];
+    } else if (typeof value !== 'string') {
+      // Repeated headers arrive as arrays, which we join like FreeSWITCH's plain form.
+      if (Array.isArray(value)) headers[key] = value.map(String).join(',');
+      else if (value === null || typeof value === 'object') delete headers[key];
+      else headers[key] = String(value);
     }
-    // FreeSWITCH sends strings; repeated headers arrive as arrays, which we join like FS's plain form.
-    if (typeof value === 'string') headers[key] = value;
-    else if (Array.isArray(value)) headers[key] = value.map(String).join(',');
-    else if (value !== null && value !== undefined) headers[key] = String(value);
   }
-  return fromHeaders(headers, eventBody);
+  return fromHeaders(headers as Record<string, string>, eventBody);
 }
 
 /** Decodes a `text/event-plain` body: url-encoded header lines, a blank line, then an optional body. */
