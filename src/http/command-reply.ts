@@ -6,6 +6,7 @@
 //   `+OK mute 13\n`, `Energy 13 = 300\n`, list lines, XML      → accepted
 //   `-ERR Non-Existant ID 999\n`, `-ERR Member: 9 not found.\n` → 404
 //   `mute <[member_id|all]|last|non_moderator> [<quiet>]`       → usage text: 400
+//   `-ERR (saymember) Unknown Member 9!\nsaymember <member_id> <text>` → 404 (usage after a not-found)
 //   `+OK Member '5' sent ...\n-ERR No Member 6 in conference x.\n` → 200: part of it was done
 //   `-ERR non-existant recording 'f'\n+OK Stopped recording 0 files\n` → 404 (norecord's trailer is noise)
 
@@ -30,15 +31,17 @@ export function isUsageText(reply: string, eslCommand: string): boolean {
 const NORECORD_SUMMARY_RE = /^\+OK Stopped recording \d+ files?$/;
 
 /**
- * The status for FreeSWITCH's reply to `conference <conf> <eslCommand> ...`: 400 for usage text;
- * accepted when any line is not an `-ERR` (an empty reply, e.g. `mute all` with nobody to mute, too);
- * else 404 when every error names something that does not exist, 400 otherwise.
+ * The status for FreeSWITCH's reply to `conference <conf> <eslCommand> ...`: accepted when it is not
+ * usage text and any line is not an `-ERR` (an empty reply, e.g. `mute all` with nobody to mute,
+ * too); else 404 when every error names something that does not exist, 400 otherwise.
  */
 export function replyStatus(reply: string, eslCommand: string): ReplyStatus {
-  if (isUsageText(reply, eslCommand)) return 400;
+  const usage = isUsageText(reply, eslCommand);
   const lines = replyText(reply)
     .split('\n')
     .filter((l) => l.trim() !== '' && !NORECORD_SUMMARY_RE.test(l));
-  if (lines.length === 0 || lines.some((l) => !ERR_LINE_RE.test(l))) return 200;
-  return lines.every((l) => NOT_FOUND_RE.test(l)) ? 404 : 400;
+  if (usage) lines.pop();
+  if (!usage && (lines.length === 0 || lines.some((l) => !ERR_LINE_RE.test(l)))) return 200;
+  const errors = lines.filter((l) => ERR_LINE_RE.test(l));
+  return errors.length > 0 && errors.every((l) => NOT_FOUND_RE.test(l)) ? 404 : 400;
 }
