@@ -1,0 +1,354 @@
+// What the stream has published, and the deltas that bring it up to the live state. No I/O.
+//
+// The live state reducers mutate in place and keep no history, so after an event has been applied
+// nothing says what it changed (a member that left is gone, a call that ended is no longer filed under
+// its users). The projection keeps the last published view of every conference and call and diffs only
+// the entities the event names against the live state: O(1) views per event, the whole node only on a
+// resync. Diffing (rather than translating the event) also makes a resync after a lost connection
+// produce exactly the deltas that happened meanwhile, and never reports a change the state did not make.
+import type { EslEvent } from '../esl/events.js';
+import { isLive } from '../state/active-cdr.js';
+import type { Call } from '../state/calls.js';
+import { CONFERENCE_SUBCLASS, MAX_MEMBER_ID, type Conference } from '../state/conferences.js';
+import { id, int, text } from '../state/event-fields.js';
+import type { LiveState } from '../state/node-state.js';
+import type { AdminCallView, CallEventType, ConferenceView, MemberView, StreamMessage } from './protocol.js';
+import {
+  adminCallView,
+  floorHolder,
+  memberView,
+  originUser,
+  sameMember,
+  type ConferenceAccess,
+  type Directory,
+} from './views.js';
+
+/** One thing that changed, with what decides who may be told. */
+export type Change =
+  /** Seen by those who may control conference `name` (looked up when the change is sent). */
+  | { kind: 'conference'; name: string; message: StreamMessage }
+  /**
+   * A call's users before and after (null: it was not / is no longer live). Parties in both get
+   * `type`; parties only after get call.created, only before call.ended (they left the call).
+   */
+  | {
+      kind: 'call';
+      before: readonly string[] | null;
+      after: readonly string[] | null;
+      type: CallEventType;
+      view: AdminCallView;
+      origin: string | undefined;
+    }
+  /**
+   * Who may see a conference changed in the store. `before`: its access while it was published (else
+   * undefined); `view`: its live view now, if it runs and is stored.
+   */
+  | {
+      kind: 'access';
+      before: ConferenceAccess | undefined;
+      after: ConferenceAccess | undefined;
+      view: ConferenceView | undefined;
+    }
+  /** For everyone. */
+  | { kind: 'node'; message: StreamMessage };
+
+interface ProjectedConference {
+  node: string;
+  locked: boolean;
+  recording: boolean;
+  floor: number | null;
+  /** By member id, in join order. */
+  members: Map<number, MemberView>;
+}
+
+interface ProjectedCall {
+  users: readonly string[];
+  origin: string | undefined;
+  view: AdminCallView;
+  /** The serialized view: an unchanged call publishes nothing. */
+  signature: string;
+}
+
+interface ProjectedNode {
+  calls: Map<string, ProjectedCall>;
+  /** Channel uuid → id of the published call it belongs to. */
+  channels: Map<string, string>;
+}
+
+/** Event headers naming channels whose call an event may change (bridges join two calls). */
+const CHANNEL_HEADERS = ['Unique-ID', 'Other-Leg-Unique-ID', 'Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'];
+
+export class StreamProjection {
+  private readonly conferences = new Map<string, ProjectedConference>();
+  private readonly nodes = new Map<string, ProjectedNode>();
+  /** Nodes announced as unavailable (all nodes start so: nothing is synced before the first snapshot). */
+  private readonly unavailable = new Set<string>();
+
+  constructor(
+    private readonly live: LiveState,
+    private readonly directory: Directory,
+  ) {
+    for (const nodeId of live.nodeIds()) if (live.node(nodeId)?.synced !== true) this.unavailable.add(nodeId);
+  }
+
+  /** Deltas for an event the live state has just applied. */
+  applyEvent(nodeId: string, event: EslEvent): Change[] {
+    const changes: Change[] = [];
+    if (event.name === 'CUSTOM') {
+      if (event.subclass !== CONFERENCE_SUBCLASS) return changes;
+      const name = text(event.headers, 'Conference-Name');
+      if (name === undefined) return changes;
+      const memberId = int(event.headers, 'Member-ID', 1, MAX_MEMBER_ID);
+      this.diffConference(name, memberId, changes);
+    } else if (event.name.startsWith('CHANNEL_')) {
+      const callIds = new Set<string>();
+      const published = this.node(nodeId);
+      const channels = this.live.node(nodeId)?.calls.channels;
+      for (const header of CHANNEL_HEADERS) {
+        const uuid = id(event.headers, header);
+        if (uuid === undefined) continue;
+        const before = published.channels.get(uuid);
+        if (before !== undefined) callIds.add(before);
+        const now = channels?.get(uuid)?.call.id;
+        if (now !== undefined) callIds.add(now);
+      }
+      for (const callId of callIds) this.diffCall(nodeId, callId, changes);
+    }
+    return changes;
+  }
+
+  /** Deltas after a node was resynced from a snapshot, or lost its connection. */
+  resyncNode(nodeId: string): Change[] {
+    const changes: Change[] = [];
+    const node = this.live.node(nodeId);
+    if (node === undefined || !node.synced) {
+      // Keep what was published: the resync that follows diffs against it.
+      if (!this.unavailable.has(nodeId)) {
+        this.unavailable.add(nodeId);
+        changes.push({ kind: 'node', message: { type: 'node.unavailable', node: nodeId } });
+      }
+      return changes;
+    }
+    const names = new Set(node.conferences.conferences.keys());
+    for (const [name, published] of this.conferences) if (published.node === nodeId) names.add(name);
+    for (const name of names) this.diffConference(name, undefined, changes);
+    const callIds = new Set(node.calls.calls.keys());
+    for (const callId of this.node(nodeId).calls.keys()) callIds.add(callId);
+    for (const callId of callIds) this.diffCall(nodeId, callId, changes);
+    if (this.unavailable.delete(nodeId))
+      changes.push({ kind: 'node', message: { type: 'node.available', node: nodeId } });
+    return changes;
+  }
+
+  /** A stored conference was created, changed or deleted: who may see it may have changed. */
+  accessChanged(name: string, before: ConferenceAccess | undefined): Change[] {
+    const changes: Change[] = [];
+    const after = this.directory.conference(name);
+    const wasPublished = this.conferences.has(name);
+    // Publish (or forget) the conference itself; viewers are told through the access change below.
+    this.diffConference(name, undefined, []);
+    if (!wasPublished && !this.conferences.has(name)) return changes;
+    changes.push({
+      kind: 'access',
+      before: wasPublished ? before : undefined,
+      after,
+      view: this.conferenceView(name),
+    });
+    return changes;
+  }
+
+  unavailableNodes(): string[] {
+    return [...this.unavailable];
+  }
+
+  /** Published conferences with their access, for snapshots. */
+  *publishedConferences(): Generator<{ access: ConferenceAccess; view: ConferenceView }> {
+    for (const name of this.conferences.keys()) {
+      const access = this.directory.conference(name);
+      const view = this.conferenceView(name);
+      if (access !== undefined && view !== undefined) yield { access, view };
+    }
+  }
+
+  /** Published calls, for snapshots. */
+  *publishedCalls(): Generator<{
+    users: readonly string[];
+    origin: string | undefined;
+    view: AdminCallView;
+  }> {
+    for (const node of this.nodes.values()) yield* node.calls.values();
+  }
+
+  conferenceView(name: string): ConferenceView | undefined {
+    const published = this.conferences.get(name);
+    const access = this.directory.conference(name);
+    if (published === undefined || access === undefined) return undefined;
+    return {
+      name,
+      node: published.node,
+      extension: access.extension,
+      description: access.description,
+      locked: published.locked,
+      recording: published.recording,
+      floor: published.floor,
+      members: [...published.members.values()],
+    };
+  }
+
+  private node(nodeId: string): ProjectedNode {
+    let node = this.nodes.get(nodeId);
+    if (node === undefined) this.nodes.set(nodeId, (node = { calls: new Map(), channels: new Map() }));
+    return node;
+  }
+
+  // ---- conferences ----
+
+  /** Diffs one conference (one member of it when the event names one) against the live state. */
+  private diffConference(name: string, memberId: number | undefined, out: Change[]): void {
+    // Only stored conferences can be read over REST; others are never published.
+    const access = this.directory.conference(name);
+    const found = access === undefined ? undefined : this.live.conference(name);
+    if (found !== undefined && !found.available) return; // its node's resync will catch up
+    const published = this.conferences.get(name);
+    const emit = (message: StreamMessage) => out.push({ kind: 'conference', name, message });
+
+    if (found === undefined || access === undefined) {
+      if (published === undefined) return;
+      this.conferences.delete(name);
+      emit({ type: 'conference.ended', conference: name });
+      return;
+    }
+    const live = found.conference;
+    if (published === undefined || published.node !== found.nodeId) {
+      if (published !== undefined) emit({ type: 'conference.ended', conference: name });
+      this.conferences.set(name, this.publish(found.nodeId, live));
+      const view = this.conferenceView(name);
+      if (view !== undefined) emit({ type: 'conference.started', conference: view });
+      return;
+    }
+
+    if (published.locked !== live.locked) {
+      published.locked = live.locked;
+      emit({ type: live.locked ? 'conference.locked' : 'conference.unlocked', conference: name });
+    }
+    const recording = live.recordings.length > 0;
+    if (published.recording !== recording) {
+      published.recording = recording;
+      emit({
+        type: recording ? 'conference.recording-started' : 'conference.recording-stopped',
+        conference: name,
+      });
+    }
+    if (memberId !== undefined) this.diffMember(name, published, live, memberId, emit);
+    else {
+      const ids = new Set([...published.members.keys(), ...live.members.keys()]);
+      for (const memberIdToCheck of ids) this.diffMember(name, published, live, memberIdToCheck, emit);
+    }
+    const floor = floorHolder(live);
+    if (published.floor !== floor) {
+      published.floor = floor;
+      emit({ type: 'conference.floor', conference: name, member: floor });
+    }
+  }
+
+  private publish(node: string, live: Conference): ProjectedConference {
+    const members = new Map<number, MemberView>();
+    for (const member of live.members.values()) members.set(member.id, memberView(member, this.directory));
+    return {
+      node,
+      locked: live.locked,
+      recording: live.recordings.length > 0,
+      floor: floorHolder(live),
+      members,
+    };
+  }
+
+  private diffMember(
+    conference: string,
+    published: ProjectedConference,
+    live: Conference,
+    memberId: number,
+    emit: (message: StreamMessage) => void,
+  ): void {
+    const member = live.members.get(memberId);
+    const old = published.members.get(memberId);
+    if (member === undefined) {
+      if (old === undefined) return;
+      published.members.delete(memberId);
+      emit({ type: 'member.left', conference, member: old });
+      return;
+    }
+    const view = memberView(member, this.directory);
+    if (old === undefined) {
+      published.members.set(memberId, view);
+      emit({ type: 'member.joined', conference, member: view });
+      return;
+    }
+    if (sameMember(old, view)) return;
+    published.members.set(memberId, view);
+    let told = false;
+    if (old.canSpeak !== view.canSpeak) {
+      emit({ type: view.canSpeak ? 'member.unmuted' : 'member.muted', conference, member: view });
+      told = true;
+    }
+    if (old.canHear !== view.canHear) {
+      emit({ type: view.canHear ? 'member.undeafened' : 'member.deafened', conference, member: view });
+      told = true;
+    }
+    if (old.talking !== view.talking) {
+      const type = view.talking ? 'member.talking-started' : 'member.talking-stopped';
+      emit({ type, conference, member: view });
+      told = true;
+    }
+    // Volumes, energy, moderator, name: no event of their own.
+    const others = { ...view, canSpeak: old.canSpeak, canHear: old.canHear, talking: old.talking };
+    if (!told || !sameMember(old, others)) emit({ type: 'member.updated', conference, member: view });
+  }
+
+  // ---- calls ----
+
+  private diffCall(nodeId: string, callId: string, out: Change[]): void {
+    const published = this.node(nodeId);
+    const node = this.live.node(nodeId);
+    const call: Call | undefined = node?.calls.calls.get(callId);
+    const old = published.calls.get(callId);
+    if (call === undefined || !isLive(call)) {
+      if (old === undefined) return;
+      this.unindexCall(published, callId, old);
+      published.calls.delete(callId);
+      out.push({
+        kind: 'call',
+        before: old.users,
+        after: null,
+        type: 'call.ended',
+        view: old.view,
+        origin: old.origin,
+      });
+      return;
+    }
+    const view = adminCallView(nodeId, call);
+    const signature = JSON.stringify(view);
+    const users = [...call.users];
+    if (old !== undefined && old.signature === signature && sameList(old.users, users)) return;
+    const type: CallEventType =
+      old === undefined
+        ? 'call.created'
+        : old.view.state !== view.state
+          ? `call.${view.state}`
+          : 'call.updated';
+    if (old !== undefined) this.unindexCall(published, callId, old);
+    const next: ProjectedCall = { users, origin: originUser(call), view, signature };
+    published.calls.set(callId, next);
+    for (const leg of view.legs) published.channels.set(leg.uuid, callId);
+    out.push({ kind: 'call', before: old?.users ?? null, after: users, type, view, origin: next.origin });
+  }
+
+  private unindexCall(published: ProjectedNode, callId: string, old: ProjectedCall): void {
+    for (const leg of old.view.legs)
+      if (published.channels.get(leg.uuid) === callId) published.channels.delete(leg.uuid);
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
