@@ -1,6 +1,7 @@
 // Wires the daemon together: store, one ESL client + state sync per FreeSWITCH node, the HTTP app.
 // Everything here is start-up and shutdown; the behaviour lives in the modules it composes.
 import type { AddressInfo } from 'node:net';
+import type { WebSocketServer } from 'ws';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import { EslClient } from './esl/client.js';
@@ -13,6 +14,9 @@ import { ensureAdmin } from './store/ensure-admin.js';
 import { JsonFileStore } from './store/json-file-store.js';
 import type { Store } from './store/store.js';
 import { healthReport } from './health.js';
+import { EventStream, type EventStreamOptions } from './ws/event-stream.js';
+import { createStreamServer } from './ws/route.js';
+import { StoreDirectory } from './ws/store-directory.js';
 
 /** Every event the live state needs; BACKGROUND_JOB is added by the client for bgapi. */
 export const SUBSCRIBED_EVENTS = [
@@ -37,6 +41,8 @@ export interface DaemonOptions {
   app?: Partial<Pick<AppDeps, 'passwordScrypt' | 'auth'>>;
   /** ESL reconnect backoff (tests use short ones). */
   eslBackoff?: { initialMs: number; maxMs: number };
+  /** Event stream tuning (tests use short heartbeats and small buffers). */
+  stream?: Omit<EventStreamOptions, 'logger'>;
 }
 
 export interface Daemon {
@@ -45,6 +51,7 @@ export interface Daemon {
   readonly live: LiveState;
   readonly pool: EslPool;
   readonly syncs: ReadonlyMap<string, NodeSync>;
+  readonly events: EventStream;
   stop(): Promise<void>;
 }
 
@@ -59,6 +66,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (adminResult === 'created') logger.info({ user: config.adminUser }, 'created the first admin');
 
   const live = new LiveState();
+  const directory = await StoreDirectory.load(store);
+  const events = new EventStream(live, directory, {
+    logger: logger.child({ part: 'events' }),
+    ...options.stream,
+  });
+  directory.listen(events);
   const syncs = new Map<string, NodeSync>();
   const pool = new EslPool(config.eslNodes, (node) => {
     const client = new EslClient({
@@ -68,7 +81,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       events: SUBSCRIBED_EVENTS,
       ...(options.eslBackoff ? { backoff: options.eslBackoff } : {}),
     });
-    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }) }));
+    const onChange = events.onChange;
+    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }), onChange }));
     return client;
   });
   pool.start();
@@ -80,10 +94,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     health: () => healthReport(pool, syncs),
     live,
     esl: pool,
+    events,
     ...options.app,
   });
 
-  const server = await listen(app.fetch, config.httpHost, config.httpPort);
+  const server = await listen(app.fetch, config.httpHost, config.httpPort, createStreamServer());
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -96,9 +111,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     live,
     pool,
     syncs,
+    events,
     stop: () =>
       (stopped ??= (async () => {
         for (const sync of syncs.values()) sync.stop();
+        directory.close();
+        // Upgraded sockets are not HTTP connections: close them, or the server never finishes closing.
+        await events.close();
         await Promise.all([closeServer(server), pool.stop()]);
         await store.close();
         logger.info('stopped');
@@ -110,9 +129,10 @@ function listen(
   fetch: Parameters<typeof serve>[0]['fetch'],
   hostname: string,
   port: number,
+  websocket: WebSocketServer,
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    const server = serve({ fetch, hostname, port, websocket: { server: websocket } }, () => resolve(server));
     server.once('error', reject);
   });
 }

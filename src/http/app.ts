@@ -14,6 +14,8 @@ import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
 import type { LiveState } from '../state/node-state.js';
 import type { Store } from '../store/store.js';
+import type { EventStream } from '../ws/event-stream.js';
+import { registerEventStreamRoutes } from '../ws/route.js';
 import { createAuthenticator, type AuthOptions } from './auth.js';
 import { MAX_BODY_BYTES } from './body.js';
 import type { AppEnv } from './context.js';
@@ -44,6 +46,8 @@ export interface AppDeps {
   live?: LiveState;
   /** One ESL client per FreeSWITCH node (conference commands, click-to-call). */
   esl?: EslPool;
+  /** The live event stream (GET /events over WebSocket). */
+  events?: EventStream;
 }
 
 export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
@@ -61,6 +65,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerAdminConferenceRoutes,
   registerCallRoutes,
   registerActiveCallRoutes,
+  registerEventStreamRoutes,
 ];
 
 export const SIPX_PREFIX = '/sipxconfig/rest';
