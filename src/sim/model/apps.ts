@@ -14,6 +14,7 @@ import { SIGNALLING_MS } from './originate.js';
 import { originateeView, originatorView, swapCallerCallee } from './profiles.js';
 import { fileDurationMs } from './sounds.js';
 import { transferToExtension } from './transfer.js';
+import type { ChannelVars } from './channel-vars.js';
 
 /** How long a caller refused by a locked/full conference hears the refusal before hanging up. */
 export const REFUSED_JOIN_HANGUP_MS = 1000;
@@ -26,6 +27,7 @@ export class Applications {
     private readonly engine: CallEngine,
     private readonly conferences: Conferences,
     private readonly dialplan: (extension: string, context: string) => DialplanTarget | undefined,
+    private readonly vars: ChannelVars,
   ) {}
 
   private later(ch: Channel, ms: number, fn: () => void): void {
@@ -37,27 +39,40 @@ export class Applications {
     // A loopback A-leg executing something reads "Outbound Call" / <context> from now on; an
     // originated leg sent to an extension swaps too, and is transferred there (a second profile).
     const loopA = legMeta(ch).role === 'loop-a';
+    this.vars.originateDone(ch);
     if (loopA) swapCallerCallee(ch.profile);
     if (then.type === 'app') this.runApp(ch, then.app, then.data);
     else {
-      if (!loopA) swapCallerCallee(ch.profile);
       transferToExtension(this.ctx, ch, then.extension, then.dialplan, then.context);
+      this.vars.transferred(ch);
+      if (!loopA) this.flip(ch);
       ch.showDialplan = then.dialplan;
       this.runExtension(ch, then.extension, then.dialplan, then.context);
     }
   }
 
-  /** The channel is now executing `app` (what `show channels` reports). */
+  /** An originated leg swaps caller and callee ids (and records what they were). */
+  private flip(ch: Channel): void {
+    const before = { name: ch.profile.callerIdName, number: ch.profile.callerIdNumber };
+    swapCallerCallee(ch.profile);
+    this.vars.flipped(ch, before);
+  }
+
+  /** The channel is now executing `app` (what `show channels` and current_application report). */
   private executing(ch: Channel, app: string, data: string): void {
     ch.application = app;
     ch.applicationData = data;
     ch.setState('CS_EXECUTE', 4);
     ch.callState = 'ACTIVE';
     ch.hitDialplan = true;
+    this.vars.executing(ch, app, data);
   }
 
   runApp(ch: Channel, app: string, data: string): void {
     if (ch.hungUp) return;
+    // an originated A-leg flips when it starts bridging (the swap itself shows once the bridge is up)
+    if (app === 'bridge' && legMeta(ch).role === 'originate-a')
+      this.vars.flipped(ch, { name: ch.profile.callerIdName, number: ch.profile.callerIdNumber });
     this.executing(ch, app, data);
     switch (app) {
       case 'park':
@@ -69,8 +84,13 @@ export class Applications {
       case 'bridge':
         return this.bridge(ch, data);
       case 'playback': {
+        // a finite file: when it ends the extension goes on to `hangup`
         const ms = fileDurationMs(data);
-        if (ms !== undefined) this.later(ch, ms, () => this.engine.hangup(ch, 'NORMAL_CLEARING'));
+        if (ms !== undefined)
+          this.later(ch, ms, () => {
+            this.vars.playbackEnded(ch);
+            this.runApp(ch, 'hangup', 'NORMAL_CLEARING');
+          });
         return;
       }
       case 'sleep':
@@ -138,6 +158,7 @@ export class Applications {
     if (!placer) throw new Error('bridge before the placer is wired');
     const dial = parseDialString(data);
     const waiting = a.answerState !== 'answered';
+
     let answered = false;
     let ringback = false;
     // the caller hears ringback if the callee is still ringing a moment later
@@ -150,6 +171,7 @@ export class Applications {
         if (answered) return;
         ringback = true;
         a.callState = 'RINGING';
+        this.vars.originating(a, b, true);
         this.engine.progress(a);
       });
     };
@@ -160,11 +182,13 @@ export class Applications {
       }
       if (a.direction === 'outbound') swapCallerCallee(a.profile);
       if (!result.ok) {
+        if (result.channel) this.vars.bridgeFailed(a, result.channel, result.cause);
         this.engine.hangup(a, result.cause);
         return;
       }
       const b = result.channel;
       answered = true;
+      if (waiting && !ringback) this.vars.originating(a, b, false);
       a.profile.calleeIdName = b.profile.calleeIdName;
       a.profile.calleeIdNumber = b.profile.calleeIdNumber;
       // a caller that never heard ringback is seen afresh by the called leg (its view has the callee now)
@@ -176,7 +200,9 @@ export class Applications {
         this.engine.answer(a);
       }
       a.other = { type: 'originatee', profile: originateeView(b.profile) };
+      this.vars.bridged(a, b, !ringback);
       this.engine.bridge(a, b);
+      this.vars.afterBridgeEvent(a);
     });
   }
 }

@@ -96,6 +96,8 @@ export class CallEngine {
       ['Bridge-A-Unique-ID', a.uuid],
       ['Bridge-B-Unique-ID', b.uuid],
     ]);
+    a.facts.bridgeOver = true;
+    b.facts.bridgeOver = true;
     // Once the bridge is gone the B side's Channel-Call-UUID is its own again.
     b.callUuid = b.uuid;
     if (b.loopbackPeer) b.loopbackPeer.callUuid = b.loopbackPeer.uuid;
@@ -107,8 +109,20 @@ export class CallEngine {
    * Hangs `initiator` up with `cause` and tears down everything attached to it (its loopback peer,
    * the channel it is bridged to), in the order FreeSWITCH's threads produce in the transcripts.
    */
-  hangup(initiator: Channel, cause: string): void {
+  hangup(
+    initiator: Channel,
+    cause: string,
+    ending?: 'recv_bye' | 'send_cancel' | 'recv_refuse' | 'unreachable',
+  ): void {
     if (initiator.hungUp) return;
+    if (ending) initiator.facts.ending = ending;
+    // the side whose hangup ends a bridge records it differently from the side that learns of it
+    const bridged = initiator.bridgedTo
+      ? initiator
+      : initiator.loopbackPeer?.bridgedTo
+        ? initiator.loopbackPeer
+        : undefined;
+    if (bridged) bridged.facts.endedBridge = true;
     for (const s of this.plan(initiator, cause)) this.run(s);
   }
 

@@ -3,6 +3,7 @@
 import type { CallerProfile } from './caller-profile.js';
 import { profileHeaders } from './caller-profile.js';
 import { VarList } from './var-list.js';
+import type { SipSession } from './sip-session.js';
 
 export type CallState = 'DOWN' | 'RINGING' | 'EARLY' | 'ACTIVE' | 'HANGUP';
 export type AnswerState = 'ringing' | 'early' | 'answered' | 'hangup';
@@ -34,6 +35,28 @@ export const L16: Codec = { name: 'L16', rate: 8000, bitRate: 128000 };
 
 export type Endpoint = 'sofia' | 'loopback';
 
+/** What happened to a leg, as far as its channel variables tell (set by the flows, read by the recipes). */
+export interface ChannelFacts {
+  /** The far end's SIP/RTP particulars (sofia legs). */
+  sip?: SipSession;
+  /** Applications run, last one last (`last_app`/`last_arg`). */
+  apps: Array<{ app: string; data: string }>;
+  /** When the current playback started (µs) and what it plays. */
+  playback?: { file: string; startedAt: number; lengthMs: number | undefined };
+  /** Caller id before the leg's flip (`pre_transfer_caller_id_*`). */
+  preFlip?: { name: string; number: string };
+  /** How the leg ended, for the sofia variables. */
+  ending?: 'recv_bye' | 'send_bye' | 'send_cancel' | 'recv_refuse' | 'unreachable';
+  /** The bridge this leg was in (kept after it ends for last_bridge_* variables). */
+  bridgePeer?: Channel;
+  /** This side ended the bridge (hung up first). */
+  endedBridge?: boolean;
+  /** The bridge has been torn down (CHANNEL_UNBRIDGE fired). */
+  bridgeOver?: boolean;
+  /** The leg a bridge tried to reach and how that went. */
+  originated?: { leg: Channel; cause: string };
+}
+
 export class Channel {
   /** Running state (Channel-State) and requested state (Channel-State-Number) can differ briefly. */
   stateName = 'CS_NEW';
@@ -48,6 +71,7 @@ export class Channel {
   hangupCause: string | undefined;
   other: { type: 'originator' | 'originatee'; profile: CallerProfile } | undefined;
   readonly vars = new VarList();
+  readonly facts: ChannelFacts = { apps: [] };
   /** What `show channels` prints as application / application_data / dialplan. */
   application = '';
   applicationData = '';

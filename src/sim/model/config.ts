@@ -30,11 +30,15 @@ export interface SimUser {
  *   conference member at the other end of a loopback "talk").
  * - bridge: bridges to a dial string (e.g. `user/1000`).
  */
-export type DialplanTarget =
+export type DialplanTarget = (
   | { kind: 'conference'; name: string; profile?: string }
   | { kind: 'silence'; hangupAfterMs?: number }
   | { kind: 'tone-loop'; toneMs: number; silenceMs: number }
-  | { kind: 'bridge'; dialString: string };
+  | { kind: 'bridge'; dialString: string }
+) & {
+  /** What the extension's condition captured, reported as DP_MATCH (default: the extension). */
+  match?: string;
+};
 
 /** The settings a conference join honours (issue 7 fills them from the daemon's configuration). */
 export interface ConferenceJoinPolicy {
@@ -100,10 +104,15 @@ export function transcriptLabConfig(): {
     },
     dialplan: {
       '3900': { kind: 'conference', name: 'demo', profile: 'default' },
-      '9991': { kind: 'silence' },
-      '9992': { kind: 'tone-loop', toneMs: 2000, silenceMs: 4000 },
-      '9993': { kind: 'silence', hangupAfterMs: 4000 },
-      '9995': { kind: 'bridge', dialString: 'sofia/internal/2000@127.0.0.1:5072' },
+      // the lab's 999x extensions matched on ${endpoint_disposition}
+      '9991': { kind: 'silence', match: 'DELAYED NEGOTIATION' },
+      '9992': { kind: 'tone-loop', toneMs: 2000, silenceMs: 4000, match: 'DELAYED NEGOTIATION' },
+      '9993': { kind: 'silence', hangupAfterMs: 4000, match: 'DELAYED NEGOTIATION' },
+      '9995': {
+        kind: 'bridge',
+        dialString: 'sofia/internal/2000@127.0.0.1:5072',
+        match: 'DELAYED NEGOTIATION',
+      },
     },
   };
 }

@@ -4,7 +4,8 @@ import type { Applications } from './apps.js';
 import type { CallEngine } from './calls.js';
 import { PCMU } from './channel.js';
 import type { SimContext } from './context.js';
-import { sofiaInboundLeg } from './legs.js';
+import { legMeta, sofiaInboundLeg } from './legs.js';
+import type { ChannelVars } from './channel-vars.js';
 
 export interface InboundCallOptions {
   /** The caller's user part and caller id number (`sofia/internal/<from>@<host>:<port>`). */
@@ -17,12 +18,18 @@ export interface InboundCallOptions {
   port?: number;
   /** The caller hangs up this long after the call is set up (BYE). */
   hangupAfterMs?: number;
+  /**
+   * The caller is sipp's built-in `uac` scenario (it puts the dialled number in the To display name,
+   * sends Subject "Performance Test" and offers no telephone-event) rather than a scenario file.
+   */
+  builtinUac?: boolean;
 }
 
 export function inboundCall(
   ctx: SimContext,
   engine: CallEngine,
   apps: Applications,
+  vars: ChannelVars,
   options: InboundCallOptions,
 ): string {
   const ch = sofiaInboundLeg(ctx, {
@@ -31,20 +38,30 @@ export function inboundCall(
     destination: options.to,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 5090,
+    ...(options.builtinUac ? { builtinUac: true } : {}),
   });
   ch.hitDialplan = true;
   engine.create(ch);
   const target = apps.target(options.to);
   ch.setState('CS_EXECUTE', 4);
-  if (target && target.kind !== 'bridge') {
+  const bridging = target?.kind === 'bridge';
+  if (target?.match) legMeta(ch).dpMatch = target.match;
+  vars.routed(ch, bridging && target.dialString.startsWith('user/'));
+  if (target && !bridging) {
     // answer (pre_answer, then answer) before the application runs
+    vars.executing(ch, 'answer', '');
     ch.callState = 'RINGING';
     ch.setCodec(PCMU);
     engine.progressMedia(ch);
     engine.answer(ch);
+    vars.answered(ch);
   }
   apps.runExtension(ch, options.to, 'XML', 'default');
+  // our 200 OK is acknowledged right away
+  if (target && !bridging && !ch.hungUp) vars.acknowledged(ch);
   if (options.hangupAfterMs !== undefined && !ch.hungUp)
-    ch.timers.push(ctx.clock.schedule(options.hangupAfterMs, () => engine.hangup(ch, 'NORMAL_CLEARING')));
+    ch.timers.push(
+      ctx.clock.schedule(options.hangupAfterMs, () => engine.hangup(ch, 'NORMAL_CLEARING', 'recv_bye')),
+    );
   return ch.uuid;
 }

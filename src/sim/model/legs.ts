@@ -5,6 +5,7 @@ import type { SimContext } from './context.js';
 import type { CallerId } from './profiles.js';
 import { derivedProfile, inheritedCallerId, OUTBOUND_CALL, outboundProfile } from './profiles.js';
 import { zeroTimes } from './caller-profile.js';
+import { newSipSession } from './sip-session.js';
 
 export type LegRole = 'originate-a' | 'bridge-b' | 'loop-a' | 'loop-b' | 'inbound';
 
@@ -20,6 +21,10 @@ export interface LegMeta {
   originator?: Channel;
   /** The dial string as given (a bridge's current_application_data). */
   rawDial?: string;
+  /** An inbound call from sipp's built-in `uac` scenario (To display name, its Subject, no DTMF offer). */
+  builtinUac?: boolean;
+  /** What the dialplan condition captured (DP_MATCH); the extension by default. */
+  dpMatch?: string;
 }
 
 const metaByChannel = new WeakMap<Channel, LegMeta>();
@@ -28,6 +33,11 @@ export function legMeta(ch: Channel): LegMeta {
   const meta = metaByChannel.get(ch);
   if (!meta) throw new Error(`no leg metadata for ${ch.name}`);
   return meta;
+}
+
+/** A variable from the leg's `{...}` block. */
+export function dialVarOf(ch: Channel, name: string): string | undefined {
+  return metaByChannel.get(ch)?.dialVars.findLast(([k]) => k === name)?.[1];
 }
 
 function register(ch: Channel, meta: LegMeta): Channel {
@@ -86,6 +96,8 @@ export function sofiaOutboundLeg(
       });
   const ch = new Channel(opts.uuid, name, 'sofia', 'outbound', profile, ctx.nextSessionId());
   if (opts.presenceId) ch.presenceId = opts.presenceId;
+  // a sipp UAS at port P uses media port 6100 + 5 (P - 5070) in the lab; any even port will do
+  ch.facts.sip = newSipSession(true, 6100 + 5 * Math.max(0, (port ?? 5060) - 5070));
   return register(ch, {
     ...opts.meta,
     remote: opts.remote,
@@ -158,7 +170,14 @@ export function loopbackPair(
 /** A SIP phone calling in (sipp in the transcripts): `sofia/internal/<user>@<host>:<port>`. */
 export function sofiaInboundLeg(
   ctx: SimContext,
-  opts: { user: string; callerIdName: string; destination: string; host: string; port: number },
+  opts: {
+    user: string;
+    callerIdName: string;
+    destination: string;
+    host: string;
+    port: number;
+    builtinUac?: boolean;
+  },
 ): Channel {
   const uuid = ctx.uuid();
   const name = `sofia/internal/${opts.user}@${opts.host}:${opts.port}`;
@@ -193,9 +212,11 @@ export function sofiaInboundLeg(
     ctx.nextSessionId(),
   );
   ch.presenceId = `${opts.user}@${opts.host}`;
+  ch.facts.sip = newSipSession(false, 7000 + 10 * Math.max(0, opts.port - 5090));
   return register(ch, {
     role: 'inbound',
     dialVars: [],
     remote: { user: opts.user, host: opts.host, port: opts.port },
+    ...(opts.builtinUac ? { builtinUac: true } : {}),
   });
 }

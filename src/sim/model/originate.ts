@@ -14,7 +14,8 @@ import type { LegMeta } from './legs.js';
 import type { CallerProfile } from './caller-profile.js';
 import { originatorView } from './profiles.js';
 
-export type PlaceResult = { ok: true; channel: Channel } | { ok: false; cause: string };
+/** The answered leg, or why it failed (with the leg, when one was created). */
+export type PlaceResult = { ok: true; channel: Channel } | { ok: false; cause: string; channel?: Channel };
 
 export interface PlaceRequest {
   dial: DialString;
@@ -157,17 +158,19 @@ export class Placer {
       };
       // A refused INVITE (486) is reported after the leg's HANGUP_COMPLETE, other failures right
       // after its HANGUP, as in the transcripts.
-      const failed = (): void => settled({ ok: false, cause: ch.hangupCause ?? 'NORMAL_CLEARING' });
+      const failed = (): void =>
+        settled({ ok: false, cause: ch.hangupCause ?? 'NORMAL_CLEARING', channel: ch });
       if (reach.kind === 'busy') ch.completeListeners.push(failed);
       else ch.hangupListeners.push(failed);
-      const fail = (cause: string): void => this.engine.hangup(ch, cause);
+      const fail = (cause: string, how: 'send_cancel' | 'recv_refuse' | 'unreachable'): void =>
+        this.engine.hangup(ch, cause, how);
       const remoteReplied = (): void => {
         const host = legRemoteHost(ch);
         if (host) ch.profile.networkAddr = host;
       };
       ch.setState('CS_CONSUME_MEDIA', 7);
       if (reach.kind === 'unreachable') {
-        fail('NORMAL_TEMPORARY_FAILURE');
+        fail('NORMAL_TEMPORARY_FAILURE', 'unreachable');
         return;
       }
       const timeoutMs = timeoutSec * 1000;
@@ -175,7 +178,7 @@ export class Placer {
         ch.timers.push(
           this.ctx.clock.schedule(reach.afterMs ?? 300, () => {
             remoteReplied();
-            fail('USER_BUSY');
+            fail('USER_BUSY', 'recv_refuse');
           }),
         );
         return;
@@ -185,7 +188,7 @@ export class Placer {
       req.onRinging?.(ch);
       const noAnswer = (): void => {
         ch.callState = 'RINGING';
-        fail('NO_ANSWER');
+        fail('NO_ANSWER', 'send_cancel');
       };
       if (reach.kind === 'no-answer' || (reach.afterMs ?? 0) >= timeoutMs) {
         ch.timers.push(this.ctx.clock.schedule(timeoutMs, noAnswer));
@@ -199,7 +202,9 @@ export class Placer {
         ch.completeListeners.length = 0;
         if (reach.hangupAfterMs !== undefined)
           ch.timers.push(
-            this.ctx.clock.schedule(reach.hangupAfterMs, () => this.engine.hangup(ch, 'NORMAL_CLEARING')),
+            this.ctx.clock.schedule(reach.hangupAfterMs, () =>
+              this.engine.hangup(ch, 'NORMAL_CLEARING', 'recv_bye'),
+            ),
           );
         settled({ ok: true, channel: ch });
       };

@@ -3,6 +3,7 @@
 // demo and the tests script the world through the configuration tables and the methods below.
 import type { SimApi, SimEventBus, SimIdentity } from '../types.js';
 import { Applications } from './apps.js';
+import { ChannelVars } from './channel-vars.js';
 import { CallEngine } from './calls.js';
 import type { Channel } from './channel.js';
 import type { SimClock } from './clock.js';
@@ -62,6 +63,7 @@ export class SimSwitch implements SimApi {
   private readonly reach = new Map<string, Reachability>();
   private readonly plan = new Map<string, DialplanTarget>();
   private readonly confHost: ConferenceApiHost;
+  private readonly vars: ChannelVars;
 
   constructor(options: SimSwitchOptions) {
     this.identity = options.identity ?? createSimIdentity();
@@ -78,8 +80,9 @@ export class SimSwitch implements SimApi {
     for (const [name, user] of Object.entries(options.users ?? {})) this.setUser(name, user);
     for (const [target, r] of Object.entries(options.reachability ?? {})) this.reach.set(target, r);
     for (const [ext, t] of Object.entries(options.dialplan ?? {})) this.plan.set(ext, t);
+    const vars = new ChannelVars(this.ctx);
     this.engine = new CallEngine(this.ctx, {
-      applyVars: () => {},
+      applyVars: (ch, step) => vars.apply(ch, step),
       onHangup: (ch) => this.channelHungUp(ch),
     });
     this.conferences = new Conferences(
@@ -88,7 +91,14 @@ export class SimSwitch implements SimApi {
       { hangupChannel: (ch, cause) => this.engine.hangup(ch, cause) },
       options.joinHooks,
     );
-    this.apps = new Applications(this.ctx, this.engine, this.conferences, (ext) => this.dialplanTarget(ext));
+    this.apps = new Applications(
+      this.ctx,
+      this.engine,
+      this.conferences,
+      (ext) => this.dialplanTarget(ext),
+      vars,
+    );
+    this.vars = vars;
     this.placer = new Placer(
       this.ctx,
       this.engine,
@@ -126,7 +136,9 @@ export class SimSwitch implements SimApi {
   private dialplanTarget(extension: string): DialplanTarget | undefined {
     const target = this.plan.get(extension);
     if (target) return target;
-    return this.users.has(extension) ? { kind: 'bridge', dialString: `user/${extension}` } : undefined;
+    return this.users.has(extension)
+      ? { kind: 'bridge', dialString: `user/${extension}@${this.ctx.domain}` }
+      : undefined;
   }
 
   // ---------- SimApi ----------
@@ -272,7 +284,7 @@ export class SimSwitch implements SimApi {
 
   /** A SIP phone calls in (e.g. `{ from: '1007', name: 'Grace', to: '3900' }`); returns the channel uuid. */
   inboundCall(options: InboundCallOptions): string {
-    return inboundCall(this.ctx, this.engine, this.apps, options);
+    return inboundCall(this.ctx, this.engine, this.apps, this.vars, options);
   }
 
   /** A member starts or stops talking (start-talking / stop-talking, floor changes). */

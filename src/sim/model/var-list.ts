@@ -12,6 +12,12 @@ export class VarList {
     if (value !== '') this.entries.set(name, value);
   }
 
+  /** Changes a variable's value where it stands (FreeSWITCH appending to an array variable). */
+  update(name: string, value: string): void {
+    if (this.entries.has(name)) this.entries.set(name, value);
+    else this.set(name, value);
+  }
+
   /** Sets a variable only if it is not there yet (keeps its position). */
   setIfAbsent(name: string, value: string): void {
     if (!this.entries.has(name)) this.set(name, value);

@@ -1,4 +1,13 @@
-// Which channel variables FreeSWITCH sets at each step of a leg's life, in the order it sets them.
+// Which channel variables FreeSWITCH sets at each moment of a leg's life, in the order it sets them.
+// The lists are copied from the real transcripts (calls-plain/json); the values come from
+// var-values.ts. A variable set again moves to the end of the list (VarList), so replaying these sets in
+// order reproduces FreeSWITCH's `variable_*` header order event by event.
+import type { Channel } from './channel.js';
+import type { SimContext } from './context.js';
+import { legMeta } from './legs.js';
+import type { ValueEnv } from './var-values.js';
+import { varValue } from './var-values.js';
+
 export type VarStep =
   | 'create'
   | 'progress'
@@ -9,3 +18,451 @@ export type VarStep =
   | 'hangup'
   | 'hangup_complete'
   | 'destroy';
+
+/** A variable computed when set, a fixed value, or a removal. */
+export type VarOp = string | [name: string, value: string] | { del: string };
+
+const SIP_REQUEST_TAIL = [
+  'sip_outgoing_contact_uri',
+  'sip_req_uri',
+  'sip_to_host',
+  'sip_from_host',
+  'sofia_profile_name',
+  'recovery_profile_name',
+  'sofia_profile_url',
+];
+
+/** What a SIP response (180/200/486...) to our INVITE tells us. */
+export const SIP_RESPONSE = [
+  'sip_local_network_addr',
+  'sip_reply_host',
+  'sip_reply_port',
+  'sip_network_ip',
+  'sip_network_port',
+  'sip_recover_contact',
+  'sip_full_via',
+  'sip_recover_via',
+  'sip_from_display',
+  'sip_full_from',
+  'sip_full_to',
+  'sip_from_user',
+  'sip_from_uri',
+  'sip_from_host',
+  'sip_to_user',
+  'sip_to_port',
+  'sip_to_uri',
+  'sip_to_host',
+  'sip_contact_params',
+  'sip_contact_user',
+  'sip_contact_port',
+  'sip_contact_uri',
+  'sip_contact_host',
+  'sip_to_tag',
+  'sip_from_tag',
+  'sip_cseq',
+  'sip_call_id',
+];
+
+const MEDIA_NEGOTIATED = [
+  'rtp_audio_recv_pt',
+  'rtp_use_codec_name',
+  'rtp_use_codec_rate',
+  'rtp_use_codec_ptime',
+  'rtp_use_codec_channels',
+  'rtp_last_audio_codec_string',
+  'read_codec',
+  'original_read_codec',
+  'read_rate',
+  'original_read_rate',
+  'write_codec',
+  'write_rate',
+  'dtmf_type',
+  'local_media_ip',
+  'local_media_port',
+  'advertised_media_ip',
+  'rtp_use_timer_name',
+  'rtp_use_pt',
+  'rtp_use_ssrc',
+  'rtp_2833_send_payload',
+  'rtp_2833_recv_payload',
+  'remote_media_ip',
+  'remote_media_port',
+];
+
+const REMOTE_FLOWS = ['remote_video_media_flow', 'remote_text_media_flow', 'remote_audio_media_flow'];
+
+/** The 200 OK's SDP, on a leg we called. */
+export const SDP_ANSWER = [
+  'switch_r_sdp',
+  'ep_codec_string',
+  'rtp_use_codec_string',
+  ...REMOTE_FLOWS,
+  ...MEDIA_NEGOTIATED,
+];
+
+/** Our answer to a caller's offer. */
+const SDP_INBOUND = [
+  'rtp_use_codec_string',
+  ...REMOTE_FLOWS,
+  ['audio_media_flow', 'sendrecv'] as VarOp,
+  ...MEDIA_NEGOTIATED,
+];
+
+/** An inbound call's dialog after our 200 OK is acknowledged. */
+const SIP_DIALOG = [
+  'sip_to_tag',
+  'sip_from_tag',
+  'sip_cseq',
+  'sip_call_id',
+  'sip_full_via',
+  'sip_from_display',
+  'sip_full_from',
+  'sip_to_display',
+  'sip_full_to',
+];
+
+const CDR_MID = [
+  'end_stamp',
+  'start_epoch',
+  'start_uepoch',
+  'profile_start_epoch',
+  'profile_start_uepoch',
+  'answer_epoch',
+  'answer_uepoch',
+  'bridge_epoch',
+  'bridge_uepoch',
+  'last_hold_epoch',
+  'last_hold_uepoch',
+  'hold_accum_seconds',
+  'hold_accum_usec',
+  'hold_accum_ms',
+  'resurrect_epoch',
+  'resurrect_uepoch',
+  'progress_epoch',
+  'progress_uepoch',
+  'progress_media_epoch',
+  'progress_media_uepoch',
+  'end_epoch',
+  'end_uepoch',
+];
+
+const CDR_TAIL = [
+  'caller_id',
+  'duration',
+  'billsec',
+  'progresssec',
+  'answersec',
+  'waitsec',
+  'progress_mediasec',
+  'flow_billsec',
+  'mduration',
+  'billmsec',
+  'progressmsec',
+  'answermsec',
+  'waitmsec',
+  'progress_mediamsec',
+  'flow_billmsec',
+  'uduration',
+  'billusec',
+  'progressusec',
+  'answerusec',
+  'waitusec',
+  'progress_mediausec',
+  'flow_billusec',
+];
+
+/** RTP statistics sofia reports when a leg that had media ends. */
+export const RTP_STATS = [
+  'rtp_audio_in_raw_bytes',
+  'rtp_audio_in_media_bytes',
+  'rtp_audio_in_packet_count',
+  'rtp_audio_in_media_packet_count',
+  'rtp_audio_in_skip_packet_count',
+  'rtp_audio_in_jitter_packet_count',
+  'rtp_audio_in_dtmf_packet_count',
+  'rtp_audio_in_cng_packet_count',
+  'rtp_audio_in_flush_packet_count',
+  'rtp_audio_in_largest_jb_size',
+  'rtp_audio_in_jitter_min_variance',
+  'rtp_audio_in_jitter_max_variance',
+  'rtp_audio_in_jitter_loss_rate',
+  'rtp_audio_in_jitter_burst_rate',
+  'rtp_audio_in_mean_interval',
+  'rtp_audio_in_flaw_total',
+  'rtp_audio_in_quality_percentage',
+  'rtp_audio_in_mos',
+  'rtp_audio_out_raw_bytes',
+  'rtp_audio_out_media_bytes',
+  'rtp_audio_out_packet_count',
+  'rtp_audio_out_media_packet_count',
+  'rtp_audio_out_skip_packet_count',
+  'rtp_audio_out_dtmf_packet_count',
+  'rtp_audio_out_cng_packet_count',
+  'rtp_audio_rtcp_packet_count',
+  'rtp_audio_rtcp_octet_count',
+];
+
+/** The bridge variables each side sets while bridged. */
+export const BRIDGE_VARS = [
+  'bridge_to',
+  'last_bridge_to',
+  'bridge_channel',
+  'bridge_uuid',
+  'signal_bond',
+  'last_sent_callee_id_name',
+  'last_sent_callee_id_number',
+];
+
+export const SIP_TERM = ['sip_term_status', 'proto_specific_hangup_cause', 'sip_term_cause'];
+
+/** The CDR variables switch_channel_set_timestamps writes when a leg is hung up. */
+export function cdrVars(ch: Channel): string[] {
+  const t = ch.profile.times;
+  const out = ['hangup_cause', 'hangup_cause_q850', 'digits_dialed', 'start_stamp', 'profile_start_stamp'];
+  if (t.answered) out.push('answer_stamp');
+  if (t.bridged) out.push('bridge_stamp');
+  if (t.progress) out.push('progress_stamp');
+  if (t.progressMedia) out.push('progress_media_stamp');
+  out.push(...CDR_MID);
+  const last = ch.facts.apps[ch.facts.apps.length - 1];
+  if (last) out.push('last_app');
+  if (last?.data) out.push('last_arg');
+  out.push(...CDR_TAIL);
+  return out;
+}
+
+/** Applies a recipe to a channel, computing each value at the moment it is set. */
+export function setVars(ctx: SimContext, ch: Channel, ops: readonly VarOp[]): void {
+  const env: ValueEnv = { now: ctx.now(), localIp: ctx.domain, domain: ctx.domain };
+  for (const op of ops) {
+    if (typeof op === 'string') {
+      const value = varValue(op, ch, env);
+      if (value !== undefined) ch.vars.set(op, value);
+    } else if (Array.isArray(op)) ch.vars.set(op[0], op[1]);
+    else ch.vars.delete(op.del);
+  }
+}
+
+/** The `{...}` variables of a leg, in the order given. */
+export function dialVarOps(ch: Channel): VarOp[] {
+  return legMeta(ch).dialVars.map(([k, v]): VarOp => [k, v]);
+}
+
+/** Directory variables of a `user/...` leg. */
+export function userVarOps(ch: Channel): VarOp[] {
+  return (legMeta(ch).dialedUser?.variables ?? []).map(([k, v]): VarOp => [k, v]);
+}
+
+// ---------- creation ----------
+
+export function createVars(ch: Channel): VarOp[] {
+  const meta = legMeta(ch);
+  const user = meta.dialedUser !== undefined;
+  const originator = meta.originator;
+  if (meta.role === 'inbound') return inboundCreate(ch);
+  if (meta.role === 'loop-b')
+    return [
+      'direction',
+      'uuid',
+      'call_uuid',
+      'session_id',
+      'channel_name',
+      'read_codec',
+      'read_rate',
+      'write_codec',
+      'write_rate',
+      ...dialVarOps(ch.loopbackPeer!),
+      'other_loopback_leg_uuid',
+      'other_loopback_from_uuid',
+      'loopback_leg',
+    ];
+  if (meta.role === 'loop-a') {
+    const ops: VarOp[] = [
+      'direction',
+      'is_outbound',
+      'uuid',
+      'session_id',
+      'read_codec',
+      'read_rate',
+      'write_codec',
+      'write_rate',
+    ];
+    if (originator) ops.push('loopback_from_uuid');
+    ops.push('channel_name');
+    if (legMeta(ch).dialVars.some(([k]) => k === 'origination_uuid')) ops.push('uuid');
+    if (originator)
+      ops.push('max_forwards', 'originator_codec', 'originator', 'signal_bond', 'switch_m_sdp', 'call_uuid');
+    ops.push(...dialVarOps(ch), 'originate_early_media');
+    if (originator) ops.push('originating_leg_uuid');
+    ops.push('originate_endpoint', 'other_loopback_leg_uuid', 'loopback_leg');
+    return ops;
+  }
+  if (!originator)
+    return [
+      'direction',
+      'is_outbound',
+      'uuid',
+      'call_uuid',
+      'session_id',
+      'sip_local_network_addr',
+      'sip_profile_name',
+      ['video_media_flow', 'disabled'],
+      ['text_media_flow', 'disabled'],
+      'channel_name',
+      'sip_destination_url',
+      ...dialVarOps(ch),
+      ...(user ? ['dialed_user', 'dialed_domain', 'sip_invite_domain', 'presence_id'] : []),
+      'originate_early_media',
+      'originate_endpoint',
+      'rtp_use_codec_string',
+      'local_media_ip',
+      'local_media_port',
+      'advertised_media_ip',
+      ['audio_media_flow', 'sendrecv'],
+      'rtp_local_sdp_str',
+      ...SIP_REQUEST_TAIL,
+    ];
+  return [
+    'direction',
+    'is_outbound',
+    'uuid',
+    'session_id',
+    'sip_local_network_addr',
+    'sip_profile_name',
+    ['text_media_flow', 'disabled'],
+    'channel_name',
+    'sip_destination_url',
+    ...originatedGroup(ch),
+    'rtp_use_codec_string',
+    'local_media_ip',
+    'local_media_port',
+    'advertised_media_ip',
+    ['audio_media_flow', 'sendrecv'],
+    ['video_media_flow', legMeta(ch).originator?.direction === 'inbound' ? 'sendrecv' : 'inactive'],
+    'rtp_local_sdp_str',
+    ...SIP_REQUEST_TAIL,
+  ];
+}
+
+/** What a leg originated by another channel inherits (set again when a user/ leg answers). */
+export function originatedGroup(ch: Channel): VarOp[] {
+  const meta = legMeta(ch);
+  const originator = meta.originator!;
+  const user = meta.dialedUser !== undefined;
+  const inboundOrig = originator.direction === 'inbound';
+  const ops: VarOp[] = [
+    'max_forwards',
+    'originator_codec',
+    'originator',
+    'signal_bond',
+    'switch_m_sdp',
+    'call_uuid',
+  ];
+  if (user) ops.push('dialed_user', 'dialed_domain');
+  if (inboundOrig) {
+    ops.push(['export_vars', originator.vars.get('export_vars') ?? 'RFC2822_DATE']);
+    ops.push(['RFC2822_DATE', originator.vars.get('RFC2822_DATE') ?? '']);
+    const ext = originator.vars.get('dialed_extension');
+    if (ext) ops.push(['dialed_extension', ext]);
+  }
+  if (user) ops.push('sip_invite_domain', 'presence_id');
+  ops.push(...dialVarOps(ch));
+  const ignore = originator.vars.get('ignore_early_media');
+  if (ignore && !meta.dialVars.some(([k]) => k === 'ignore_early_media'))
+    ops.push(['ignore_early_media', ignore]);
+  ops.push('originate_early_media', 'originating_leg_uuid', 'originate_endpoint');
+  return ops;
+}
+
+/** What the user endpoint sets again on a `user/...` B-leg once it answers. */
+export function userLegReset(ch: Channel): VarOp[] {
+  return originatedGroup(ch)
+    .filter(
+      (op) =>
+        typeof op !== 'string' ||
+        ![
+          'signal_bond',
+          'switch_m_sdp',
+          'call_uuid',
+          'dialed_user',
+          'dialed_domain',
+          'sip_invite_domain',
+          'presence_id',
+        ].includes(op),
+    )
+    .map((op): VarOp => (op === 'originator_codec' ? ['originator_codec', 'PCMU@8000h@20i'] : op));
+}
+
+function inboundCreate(ch: Channel): VarOp[] {
+  return [
+    'direction',
+    'uuid',
+    'call_uuid',
+    'session_id',
+    'sip_from_user',
+    'sip_from_port',
+    'sip_from_uri',
+    'sip_from_host',
+    ['video_media_flow', 'disabled'],
+    ['audio_media_flow', 'disabled'],
+    ['text_media_flow', 'disabled'],
+    'channel_name',
+    'sip_call_id',
+    'sip_local_network_addr',
+    'sip_network_ip',
+    'sip_network_port',
+    'sip_invite_stamp',
+    'sip_received_ip',
+    'sip_received_port',
+    'sip_via_protocol',
+    'sip_from_user_stripped',
+    'sip_from_tag',
+    'sofia_profile_name',
+    'sofia_profile_url',
+    'recovery_profile_name',
+    'sip_full_via',
+    'sip_from_display',
+    'sip_full_from',
+    ...(legMeta(ch).builtinUac ? ['sip_to_display'] : []),
+    'sip_full_to',
+    'sip_req_user',
+    'sip_req_port',
+    'sip_req_uri',
+    'sip_req_host',
+    'sip_to_user',
+    'sip_to_port',
+    'sip_to_uri',
+    'sip_to_host',
+    'sip_contact_user',
+    'sip_contact_port',
+    'sip_contact_uri',
+    'sip_contact_host',
+    'rtp_use_codec_string',
+    'sip_subject',
+    'sip_via_host',
+    'sip_via_port',
+    'max_forwards',
+    'presence_id',
+    'switch_r_sdp',
+    'ep_codec_string',
+    'endpoint_disposition',
+  ];
+}
+
+// ---------- inbound calls ----------
+
+/** The dialplan match and the variables the vanilla dialplan sets on every call. */
+export function inboundRouted(extraExports: string[]): VarOp[] {
+  return [
+    'DP_MATCH',
+    'call_uuid',
+    'RFC2822_DATE',
+    ...extraExports,
+    ['export_vars', ['RFC2822_DATE', ...extraExports].join(',')],
+  ];
+}
+
+/** Pre-answering an inbound call: our SDP answer (183/200). */
+export const INBOUND_MEDIA: VarOp[] = [...SDP_INBOUND];
+
+export { SIP_DIALOG, SDP_INBOUND, CDR_TAIL, CDR_MID };
