@@ -14,26 +14,29 @@ import { CLOSE_CODES, type StreamMessage } from './protocol.js';
 import { StreamClient, type DropReason, type StreamSocket } from './stream-client.js';
 import type { ConferenceAccess, Directory } from './views.js';
 
-export interface EventStreamOptions {
-  logger: Logger;
+export interface StreamSettings {
   /** Unread bytes one client may have queued before it is dropped as too slow (default 1 MiB). */
-  maxBufferedBytes?: number;
+  maxBufferedBytes: number;
   /** Ping interval; a client that has not answered the previous ping is dropped (default 30 s). */
-  heartbeatMs?: number;
+  heartbeatMs: number;
   /** Time a closing client has to complete the close handshake (default 5 s). */
-  closeGraceMs?: number;
+  closeGraceMs: number;
   /** Streams open at once, in all (default 1000) and per user (default 20). */
-  maxClients?: number;
-  maxClientsPerUser?: number;
+  maxClients: number;
+  maxClientsPerUser: number;
 }
 
-export const DEFAULT_STREAM_OPTIONS = {
+export interface EventStreamOptions extends Partial<StreamSettings> {
+  logger: Logger;
+}
+
+export const DEFAULT_STREAM_SETTINGS: Readonly<StreamSettings> = {
   maxBufferedBytes: 1024 * 1024,
   heartbeatMs: 30_000,
   closeGraceMs: 5_000,
   maxClients: 1000,
   maxClientsPerUser: 20,
-} as const;
+};
 
 export interface EventStreamStats {
   messagesSent: number;
@@ -51,18 +54,26 @@ export class EventStream {
   private readonly clients = new Set<StreamClient>();
   private readonly perUser = new Map<string, number>();
   private readonly projection: StreamProjection;
-  private readonly options: Required<Omit<EventStreamOptions, 'logger'>>;
+  /** Live tuning: changes apply to connected clients at once (retune() restarts the heartbeat). */
+  readonly settings: StreamSettings;
   private readonly logger: Logger;
-  private readonly heartbeat: NodeJS.Timeout;
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly access: (name: string) => ConferenceAccess | undefined;
 
   constructor(live: LiveState, directory: Directory, options: EventStreamOptions) {
     const { logger, ...rest } = options;
     this.logger = logger;
-    this.options = { ...DEFAULT_STREAM_OPTIONS, ...rest };
+    this.settings = { ...DEFAULT_STREAM_SETTINGS, ...rest };
     this.projection = new StreamProjection(live, directory);
     this.access = (name) => directory.conference(name);
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.retune({});
+  }
+
+  /** Changes settings; the heartbeat restarts with the (new) interval. */
+  retune(settings: Partial<StreamSettings>): void {
+    Object.assign(this.settings, settings);
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -97,18 +108,14 @@ export class EventStream {
 
   /** Whether one more stream for this user may open (checked before the upgrade, again on attach). */
   admission(userName: string): Admission {
-    if (this.clients.size >= this.options.maxClients) return 'daemon-full';
-    if ((this.perUser.get(userName) ?? 0) >= this.options.maxClientsPerUser) return 'user-full';
+    if (this.clients.size >= this.settings.maxClients) return 'daemon-full';
+    if ((this.perUser.get(userName) ?? 0) >= this.settings.maxClientsPerUser) return 'user-full';
     return 'ok';
   }
 
   /** A socket that passed authentication: send its snapshot, then every delta it may see. */
   attach(socket: StreamSocket, subscriber: Subscriber): void {
-    const policy = {
-      maxBufferedBytes: this.options.maxBufferedBytes,
-      closeGraceMs: this.options.closeGraceMs,
-    };
-    const client = new StreamClient(socket, subscriber, policy, (dropped, reason) =>
+    const client = new StreamClient(socket, subscriber, this.settings, (dropped, reason) =>
       this.onDrop(dropped, reason),
     );
     socket.on('error', (error) => this.logger.debug({ err: error.message }, 'event stream socket error'));
