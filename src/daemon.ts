@@ -8,6 +8,7 @@ import { EslClient } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
 import { createApp, type AppDeps } from './http/app.js';
 import type { Logger } from './log.js';
+import { createDaemonMetrics } from './metrics/daemon-metrics.js';
 import { LiveState } from './state/node-state.js';
 import { NodeSync } from './state/resync.js';
 import { ensureAdmin } from './store/ensure-admin.js';
@@ -86,6 +87,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return client;
   });
   pool.start();
+  const metrics = createDaemonMetrics({ esl: () => pool.all(), syncs, live, events });
 
   const app = createApp({
     store,
@@ -95,6 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     live,
     esl: pool,
     events,
+    metrics,
     ...options.app,
   });
 
@@ -116,6 +119,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       (stopped ??= (async () => {
         for (const sync of syncs.values()) sync.stop();
         directory.close();
+        metrics.stop();
         // Upgraded sockets are not HTTP connections: close them, or the server never finishes closing.
         await events.close();
         await Promise.all([closeServer(server), pool.stop()]);

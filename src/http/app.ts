@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import type { ScryptParams } from '../domain/passwords.js';
 import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { LiveState } from '../state/node-state.js';
 import type { Store } from '../store/store.js';
 import type { EventStream } from '../ws/event-stream.js';
@@ -29,6 +30,7 @@ import { registerCallRoutes } from './routes/calls.js';
 import { registerConferenceCommandRoutes } from './routes/conference-commands.js';
 import { registerConferenceDetailsRoutes } from './routes/conference-details.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
 
@@ -48,6 +50,8 @@ export interface AppDeps {
   esl?: EslPool;
   /** The live event stream (GET /events over WebSocket). */
   events?: EventStream;
+  /** Prometheus metrics: counts every request, served at GET /metrics (admin). */
+  metrics?: DaemonMetrics;
 }
 
 export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
@@ -66,6 +70,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerCallRoutes,
   registerActiveCallRoutes,
   registerEventStreamRoutes,
+  registerMetricsRoutes,
 ];
 
 export const SIPX_PREFIX = '/sipxconfig/rest';
@@ -81,6 +86,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: routingPath });
   app.onError(errorResponder(deps.logger));
   app.notFound((c) => respondError(c, 404, 'not found'));
+  // First, so it times and counts everything, refused logins included.
+  if (deps.metrics) app.use('*', deps.metrics.httpMiddleware);
 
   app.use(
     '*',
