@@ -6,19 +6,14 @@ import type { SimContext } from './context.js';
 import { legMeta } from './legs.js';
 import { fileDurationMs } from './sounds.js';
 import type { VarOp, VarStep } from './var-recipes.js';
+import { BRIDGE_VARS, RTP_STATS, SDP_ANSWER, SIP_DIALOG, SIP_RESPONSE, SIP_TERM } from './var-lists.js';
 import {
-  BRIDGE_VARS,
   cdrVars,
   createVars,
   dialVarOps,
   INBOUND_MEDIA,
-  userLegReset,
-  RTP_STATS,
-  SDP_ANSWER,
   setVars,
-  SIP_DIALOG,
-  SIP_RESPONSE,
-  SIP_TERM,
+  userLegReset,
   userVarOps,
 } from './var-recipes.js';
 
