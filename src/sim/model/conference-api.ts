@@ -6,9 +6,10 @@ import { CONF_SITES, fireConferenceEvent, fireMemberEvent } from './conference-e
 import { jsonList, listHeader, listMembers, prettyMembers, xmlList } from './conference-lists.js';
 import type { MemberCommandHost } from './conference-member-commands.js';
 import { atoi, MEMBER_COMMANDS } from './conference-member-commands.js';
-import { startRecording, stopRecording } from './conference-recording.js';
-import type { TableEntry } from './conference-table.js';
-import { findCommand, helpText, syntaxText, usage } from './conference-table.js';
+import { chkrecordCommand, norecordCommand, recordCommand } from './conference-recording.js';
+import { relateCommand } from './conference-relate.js';
+import type { CommandResult, TableEntry } from './conference-table.js';
+import { bad, findCommand, helpText, ok, syntaxText, usage } from './conference-table.js';
 import type { Member } from './member.js';
 import { CONF_DEFAULT_LEADIN_MS } from './sounds.js';
 
@@ -36,11 +37,8 @@ export interface ConferenceApiHost extends MemberCommandHost {
   tts: boolean;
 }
 
-type Result = { out: string; usage?: boolean };
+type Result = CommandResult;
 type SplitHandler = (host: ConferenceApiHost, conf: Conference, argv: string[]) => Result | Promise<Result>;
-
-const ok = (out: string): Result => ({ out });
-const bad = (out = ''): Result => ({ out, usage: true });
 
 function memberByStr(conf: Conference, id: string | undefined): Member | undefined {
   const n = atoi(id) >>> 0;
@@ -126,63 +124,7 @@ const SPLIT: Record<string, SplitHandler> = {
     }
     return ok(`+OK Stopped ${host.conferences.media.stop(conf, what)} files.\n`);
   },
-  relate: (_h, conf, argv) => {
-    if (argv.length <= 3) {
-      const rels = conf.members.flatMap((m) => m.relationships.map((r) => ({ m, r })));
-      if (rels.length === 0) return ok('+OK No relationships\n');
-      if (argv.length !== 3) return ok('');
-      const ids = new Set((argv[2] ?? '').split(',').map((s) => atoi(s)));
-      return ok(
-        rels
-          .filter(({ m }) => ids.has(m.id) || ids.has(0))
-          .map(
-            ({ m, r }) =>
-              `${m.id} -> ${r.otherId} ${r.canSpeak ? 'SPEAK ' : 'NOSPEAK '}${r.canHear ? 'HEAR ' : 'NOHEAR '}NOSENDVIDEO \n`,
-          )
-          .join(''),
-      );
-    }
-    if (argv.length <= 4) return bad();
-    const action = argv[4]!;
-    const nospeak = action.includes('nospeak');
-    const nohear = action.includes('nohear');
-    const clear = action.toLowerCase() === 'clear';
-    if (!(clear || nospeak || nohear)) return bad();
-    let out = '';
-    for (const idText of argv[2]!.split(',')) {
-      for (const otherText of argv[3]!.split(',')) {
-        const id = atoi(idText) >>> 0;
-        const oid = atoi(otherText) >>> 0;
-        const member = conf.member(id);
-        if (clear) {
-          if (member) {
-            member.relationships.splice(
-              0,
-              member.relationships.length,
-              ...member.relationships.filter((r) => r.otherId !== oid),
-            );
-            out += `+OK relationship ${id}->${oid} cleared.\n`;
-          } else out += `-ERR relationship ${id}->${oid} not found.\n`;
-        }
-        if (nospeak || nohear) {
-          const other = conf.member(oid);
-          if (!member || !other) {
-            out += `-ERR relationship ${id}->${oid} not found.\n`;
-            continue;
-          }
-          let rel = member.relationships.find((r) => r.otherId === oid);
-          if (!rel) {
-            rel = { otherId: oid, canSpeak: true, canHear: true };
-            member.relationships.push(rel);
-          }
-          rel.canSpeak = !nospeak;
-          rel.canHear = !nohear;
-          out += `+OK ${id}->${oid} ${action} set\n`;
-        }
-      }
-    }
-    return ok(out);
-  },
+  relate: (_h, conf, argv) => relateCommand(conf, argv),
   getvar: (_h, conf, argv) => ok(argv[2] ? (conf.variables.get(argv[2]) ?? '') : ''),
   setvar: (_h, conf, argv) => {
     if (argv[2]) {
@@ -217,32 +159,9 @@ const SPLIT: Record<string, SplitHandler> = {
     }
     return ok(out);
   },
-  record: (host, conf, argv) => {
-    const path = argv[2];
-    if (!path) return bad();
-    const strip = (p: string): string => p.slice(p.lastIndexOf('}') + 1).replace(/^[ }]+/, '');
-    const existing = conf.recordings.find((r) => strip(r.path) === strip(path));
-    if (existing) return ok(`-ERR file [${existing.path}] is already being used for recording.\n`);
-    startRecording(host.ctx, conf, path);
-    return ok(`+OK Record file ${path}\n`);
-  },
-  chkrecord: (_h, conf) =>
-    ok(
-      conf.recordings.length === 0
-        ? '-ERR Conference is not being recorded.\n'
-        : conf.recordings.map((r) => `+OK Record file ${r.path}\n`).join(''),
-    ),
-  norecord: (host, conf, argv) => {
-    const target = argv[2];
-    if (!target) return bad();
-    const all = target.toLowerCase() === 'all';
-    const matching = conf.recordings.filter((r) => all || r.path === target);
-    let out = matching.map((r) => `Stopped recording file ${r.path}\n`).join('');
-    if (matching.length === 0 && !all) out += `-ERR non-existant recording '${target}'\n`;
-    for (const r of matching) stopRecording(host.ctx, conf, r);
-    // The record thread lowers the count after the reply is written, so FreeSWITCH always says 0.
-    return ok(`${out}+OK Stopped recording 0 files\n`);
-  },
+  record: (host, conf, argv) => recordCommand(host.ctx, conf, argv),
+  chkrecord: (_h, conf) => chkrecordCommand(conf),
+  norecord: (host, conf, argv) => norecordCommand(host.ctx, conf, argv),
   get: (host, conf, argv) => {
     if (argv.length !== 3) return bad();
     const values: Record<string, string> = {

@@ -1,8 +1,11 @@
 // Conference recordings: `record <file>` starts one (start-recording fires once the record thread
-// runs), `norecord` or the conference's end stops it (stop-recording with the file's statistics).
+// runs), `norecord` or the conference's end stops it (stop-recording with the file's statistics);
+// the api commands record / chkrecord / norecord with FreeSWITCH's replies.
 import type { Conference, Recording } from './conference.js';
 import { CONF_SITES, fireConferenceEvent } from './conference-events.js';
 import type { SimContext } from './context.js';
+import type { CommandResult } from './conference-table.js';
+import { bad, ok } from './conference-table.js';
 
 /** The record thread starts a moment after the api call returns. */
 export const RECORD_THREAD_DELAY_MS = 20;
@@ -34,4 +37,37 @@ export function stopRecording(ctx: SimContext, conf: Conference, rec: Recording)
     // 16-bit mono WAV: two bytes a sample plus the header.
     ['Record-File-Size', String(samples * 2 + 142)],
   ]);
+}
+
+/** `record <file>`. */
+export function recordCommand(ctx: SimContext, conf: Conference, argv: string[]): CommandResult {
+  const path = argv[2];
+  if (!path) return bad();
+  const strip = (p: string): string => p.slice(p.lastIndexOf('}') + 1).replace(/^[ }]+/, '');
+  const existing = conf.recordings.find((r) => strip(r.path) === strip(path));
+  if (existing) return ok(`-ERR file [${existing.path}] is already being used for recording.\n`);
+  startRecording(ctx, conf, path);
+  return ok(`+OK Record file ${path}\n`);
+}
+
+/** `chkrecord`. */
+export function chkrecordCommand(conf: Conference): CommandResult {
+  return ok(
+    conf.recordings.length === 0
+      ? '-ERR Conference is not being recorded.\n'
+      : conf.recordings.map((r) => `+OK Record file ${r.path}\n`).join(''),
+  );
+}
+
+/** `norecord <file>|all`. */
+export function norecordCommand(ctx: SimContext, conf: Conference, argv: string[]): CommandResult {
+  const target = argv[2];
+  if (!target) return bad();
+  const all = target.toLowerCase() === 'all';
+  const matching = conf.recordings.filter((r) => all || r.path === target);
+  let out = matching.map((r) => `Stopped recording file ${r.path}\n`).join('');
+  if (matching.length === 0 && !all) out += `-ERR non-existant recording '${target}'\n`;
+  for (const r of matching) stopRecording(ctx, conf, r);
+  // The record thread lowers the count after the reply is written, so FreeSWITCH always says 0.
+  return ok(`${out}+OK Stopped recording 0 files\n`);
 }

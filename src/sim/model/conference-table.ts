@@ -3,6 +3,11 @@
 
 export type CommandKind = 'member' | 'split' | 'text';
 
+/** A command's reply; `usage` appends the command's usage line, as the dispatcher does on failure. */
+export type CommandResult = { out: string; usage?: boolean };
+export const ok = (out: string): CommandResult => ({ out });
+export const bad = (out = ''): CommandResult => ({ out, usage: true });
+
 export interface TableEntry {
   /** The name commands are matched against (case-insensitive). */
   pname: string;
