@@ -6,21 +6,9 @@ import type { SimContext } from './context.js';
 import { legMeta } from './legs.js';
 import { fileDurationMs } from './sounds.js';
 import type { VarOp, VarStep } from './var-recipes.js';
-import { BRIDGE_VARS, RTP_STATS, SDP_ANSWER, SIP_DIALOG, SIP_RESPONSE, SIP_TERM } from './var-lists.js';
-import {
-  cdrVars,
-  createVars,
-  dialVarOps,
-  INBOUND_MEDIA,
-  setVars,
-  userLegReset,
-  userVarOps,
-} from './var-recipes.js';
-
-const PLAYBACK_VARS = ['playback_last_offset_pos', 'playback_seconds', 'playback_ms', 'playback_samples'];
-
-/** The peer's hangup was a BYE from the far end (the other side then learns a SIP phrase). */
-const endedByBye = (ch: Channel | undefined): boolean => ch?.facts.ending === 'recv_bye';
+import { hangupCompleteOps, hangupOps, PLAYBACK_VARS, unbridgeOps } from './hangup-vars.js';
+import { BRIDGE_VARS, SDP_ANSWER, SIP_DIALOG, SIP_RESPONSE } from './var-lists.js';
+import { createVars, dialVarOps, INBOUND_MEDIA, setVars, userLegReset, userVarOps } from './var-recipes.js';
 
 export class ChannelVars {
   constructor(private readonly ctx: SimContext) {}
@@ -211,11 +199,11 @@ export class ChannelVars {
       case 'bridge':
         return;
       case 'unbridge':
-        return this.unbridged(ch);
+        return this.set(ch, unbridgeOps(ch));
       case 'hangup':
-        return this.hungUp(ch);
+        return this.set(ch, hangupOps(ch));
       case 'hangup_complete':
-        return this.completed(ch);
+        return this.set(ch, hangupCompleteOps(ch));
       case 'destroy':
         if (ch.facts.bridgePeer && ch.other?.type === 'originator') {
           if (ch.facts.endedBridge && ch.endpoint === 'sofia') this.set(ch, ['call_uuid']);
@@ -223,129 +211,6 @@ export class ChannelVars {
             this.set(ch, ['bridge_hangup_cause', 'call_uuid']);
         }
         return;
-    }
-  }
-
-  /** The A side's CHANNEL_UNBRIDGE. */
-  private unbridged(a: Channel): void {
-    const peer = a.facts.bridgePeer;
-    if (a.facts.endedBridge) {
-      const ops: VarOp[] = [{ del: 'bridge_to' }];
-      if (a.facts.ending === 'recv_bye') ops.push('sip_hangup_disposition');
-      this.set(a, [...ops, 'bridge_hangup_cause']);
-      return;
-    }
-    const ops: VarOp[] = [
-      { del: 'bridge_to' },
-      'last_bridge_to',
-      'bridge_channel',
-      'bridge_uuid',
-      'signal_bond',
-    ];
-    if (a.direction === 'inbound' && !a.vars.has('originate_signal_bond') && !this.ackedAtBridge(a))
-      ops.push(...SIP_DIALOG);
-    ops.push('last_sent_callee_id_name', 'last_sent_callee_id_number');
-    if (endedByBye(peer)) ops.push('sip_hangup_phrase');
-    ops.push('last_bridge_hangup_cause');
-    if (endedByBye(peer)) ops.push('last_bridge_proto_specific_hangup_cause');
-    this.set(a, [...ops, 'bridge_hangup_cause']);
-  }
-
-  /** Whether an inbound caller's dialog variables were already refreshed when the bridge came up. */
-  private ackedAtBridge(a: Channel): boolean {
-    const names = a.vars.names();
-    return (
-      names.indexOf('sip_full_to') > names.indexOf('originate_causes') &&
-      names.indexOf('originate_causes') !== -1
-    );
-  }
-
-  private hungUp(ch: Channel): void {
-    const bridged = ch.facts.bridgePeer !== undefined && !ch.facts.bridgeOver;
-    const ending = ch.facts.ending;
-    if (bridged && ch.facts.endedBridge) {
-      this.set(ch, [...BRIDGE_VARS, ...(ending === 'recv_bye' ? SIP_TERM : []), 'last_bridge_role']);
-      return;
-    }
-    if (bridged && ch.other?.type === 'originator') {
-      // the B side learns that the A side ended the bridge
-      const peer = ch.facts.bridgePeer;
-      const ops: VarOp[] = [{ del: 'bridge_to' }, ...BRIDGE_VARS.slice(1)];
-      if (endedByBye(peer)) ops.push('sip_hangup_phrase');
-      ops.push('last_bridge_hangup_cause');
-      if (endedByBye(peer)) ops.push('last_bridge_proto_specific_hangup_cause');
-      this.set(ch, ops);
-      return;
-    }
-    if (ch.endpoint !== 'sofia' || bridged) return;
-    if (ch.direction === 'outbound' && ending === 'recv_refuse')
-      this.set(ch, [
-        'sip_call_id',
-        'sip_local_network_addr',
-        'sip_reply_host',
-        'sip_reply_port',
-        'sip_network_ip',
-        'sip_network_port',
-        'sip_hangup_disposition',
-        'sip_invite_failure_status',
-        'sip_invite_failure_phrase',
-        ...SIP_TERM,
-      ]);
-    else if (ch.direction === 'outbound' && ending === 'unreachable')
-      this.set(ch, [
-        'sip_call_id',
-        'sip_local_network_addr',
-        ['sip_reply_port', '0'],
-        ['sip_network_port', '0'],
-        'sip_hangup_disposition',
-        'sip_invite_failure_status',
-        'sip_invite_failure_phrase',
-        ...SIP_TERM,
-      ]);
-    else if (ending === 'recv_bye') this.set(ch, SIP_TERM);
-  }
-
-  private completed(ch: Channel): void {
-    const meta = legMeta(ch);
-    const ended = ch.facts.endedBridge === true;
-    const bSide = ch.other?.type === 'originator' && ch.facts.bridgePeer !== undefined;
-    const interrupted: VarOp[] = ch.facts.playback ? [...PLAYBACK_VARS, 'current_application_response'] : [];
-    if (ch.endpoint === 'loopback') {
-      const head: VarOp[] =
-        meta.role === 'loop-a' && ended && bSide ? [{ del: 'bridge_to' }, 'call_uuid'] : [];
-      this.set(ch, [...head, ...interrupted, ...cdrVars(ch), 'is_loopback']);
-      return;
-    }
-    const media = ch.profile.times.answered ? RTP_STATS : [];
-    switch (ch.facts.ending) {
-      case 'recv_bye':
-        if (ch.direction === 'inbound' && ch.facts.bridgePeer)
-          return this.set(ch, [...cdrVars(ch), ...media]);
-        return this.set(ch, [
-          ...(bSide ? [{ del: 'bridge_to' }] : []),
-          'sip_hangup_disposition',
-          ...interrupted,
-          ...cdrVars(ch),
-          ...media,
-        ]);
-      case 'send_cancel':
-        return this.set(ch, [
-          ...cdrVars(ch),
-          'sip_hangup_disposition',
-          'sip_invite_failure_status',
-          'sip_invite_failure_phrase',
-        ]);
-      case 'recv_refuse':
-      case 'unreachable':
-        return this.set(ch, cdrVars(ch));
-      default:
-        this.set(ch, [
-          ...interrupted,
-          ...cdrVars(ch),
-          ...(bSide && !ended ? ['bridge_hangup_cause', 'call_uuid'] : []),
-          'sip_hangup_disposition',
-          ...media,
-        ]);
     }
   }
 }
