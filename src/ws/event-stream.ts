@@ -131,6 +131,7 @@ export class EventStream {
       this.projection.publishedConferences(),
       this.projection.publishedCalls(),
       this.projection.unavailableNodes(),
+      this.settings.heartbeatMs,
     );
     this.sendTo(client, encode(snapshot));
   }

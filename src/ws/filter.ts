@@ -78,6 +78,7 @@ export function snapshotFor(
   conferences: Iterable<{ access: ConferenceAccess; view: ConferenceView }>,
   calls: Iterable<{ users: readonly string[]; origin: string | undefined; view: AdminCallView }>,
   unavailableNodes: string[],
+  heartbeatMs: number,
 ): StreamMessage {
   const visibleConferences: ConferenceView[] = [];
   for (const { access, view } of conferences)
@@ -87,5 +88,11 @@ export function snapshotFor(
     if (!canSeeCall(sub, call.users)) continue;
     visibleCalls.push(sub.role === 'admin' ? call.view : userCallView(call.view, call.origin, sub.userName));
   }
-  return { type: 'snapshot', conferences: visibleConferences, calls: visibleCalls, unavailableNodes };
+  return {
+    type: 'snapshot',
+    conferences: visibleConferences,
+    calls: visibleCalls,
+    unavailableNodes,
+    heartbeatMs,
+  };
 }

@@ -110,6 +110,8 @@ export type StreamMessage =
       calls: CallView[];
       /** Nodes not in sync: what the client holds about them may be stale until `node.available`. */
       unavailableNodes: string[];
+      /** A `heartbeat` message comes this often: a client that hears nothing for longer may reconnect. */
+      heartbeatMs: number;
     }
   /** started/updated carry the whole conference; the others only what changed. */
   | { type: 'conference.started' | 'conference.updated'; conference: ConferenceView }

@@ -62,7 +62,13 @@ describe('event stream', () => {
     const harness = await synced();
     const owner = await stream(harness, 'owner');
     const first = await owner.waitFor(() => true);
-    expect(first).toEqual({ type: 'snapshot', conferences: [], calls: [], unavailableNodes: [] });
+    expect(first).toEqual({
+      type: 'snapshot',
+      conferences: [],
+      calls: [],
+      unavailableNodes: [],
+      heartbeatMs: 30_000,
+    });
 
     const a = await join(harness, '200', '3000');
     const started = await owner.waitFor((m) => m.type === 'conference.started');

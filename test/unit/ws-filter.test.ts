@@ -174,7 +174,7 @@ describe('stream filter', () => {
       { users: ['202'], origin: '202', view: callView('carols') },
     ];
     const names = (who: string) => {
-      const snap = snapshotFor(SUBSCRIBERS[who]!, conferences, calls, []);
+      const snap = snapshotFor(SUBSCRIBERS[who]!, conferences, calls, [], 30_000);
       if (snap.type !== 'snapshot') throw new Error('not a snapshot');
       return [...snap.conferences.map((c) => c.name), ...snap.calls.map((c) => c.uuid)];
     };

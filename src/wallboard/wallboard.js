@@ -1,0 +1,207 @@
+/* The wallboard: folds the daemon's event stream (GET /events, see src/ws/protocol.ts) into a picture
+ * of the running conferences and calls and draws it. Plain browser JavaScript, no build step.
+ * The browser sends the Basic credentials it used for this page with the WebSocket upgrade.
+ * Every value from the stream is drawn with textContent, never as HTML: caller names are hostile. */
+/* global document, location, WebSocket, setTimeout, clearTimeout, setInterval, requestAnimationFrame */
+'use strict';
+
+const state = {
+  conferences: new Map(),
+  calls: new Map(),
+  unavailable: new Set(),
+  heartbeatMs: 30000,
+};
+
+// ---- the stream ----
+
+function apply(message) {
+  switch (message.type) {
+    case 'snapshot':
+      state.conferences = new Map(message.conferences.map((c) => [c.name, c]));
+      state.calls = new Map(message.calls.map((c) => [c.uuid, c]));
+      state.unavailable = new Set(message.unavailableNodes);
+      state.heartbeatMs = message.heartbeatMs || state.heartbeatMs;
+      return;
+    case 'conference.started':
+    case 'conference.updated':
+      state.conferences.set(message.conference.name, message.conference);
+      return;
+    case 'conference.ended':
+      state.conferences.delete(message.conference);
+      return;
+    case 'node.unavailable':
+      state.unavailable.add(message.node);
+      return;
+    case 'node.available':
+      state.unavailable.delete(message.node);
+      return;
+    case 'heartbeat':
+      return;
+  }
+  if (message.type.startsWith('call.')) {
+    if (message.type === 'call.ended') state.calls.delete(message.call.uuid);
+    else state.calls.set(message.call.uuid, message.call);
+    return;
+  }
+  const conference = state.conferences.get(message.conference);
+  if (conference === undefined) return;
+  if (message.type.startsWith('member.')) {
+    const members = conference.members.filter((m) => m.id !== message.member.id);
+    if (message.type !== 'member.left') {
+      const at = conference.members.findIndex((m) => m.id === message.member.id);
+      members.splice(at === -1 ? members.length : at, 0, message.member);
+    }
+    conference.members = members;
+    return;
+  }
+  if (message.type === 'conference.locked') conference.locked = true;
+  if (message.type === 'conference.unlocked') conference.locked = false;
+  if (message.type === 'conference.recording-started') conference.recording = true;
+  if (message.type === 'conference.recording-stopped') conference.recording = false;
+  if (message.type === 'conference.floor') conference.floor = message.member;
+}
+
+function streamUrl() {
+  // Served at /wallboard or /sipxconfig/rest/wallboard: the stream sits beside it.
+  const base = location.pathname.replace(/\/wallboard\/?$/, '');
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${base}/events`;
+}
+
+let retryMs = 1000;
+let watchdog;
+
+function connect() {
+  setStatus('connecting', 'connecting…');
+  const socket = new WebSocket(streamUrl());
+  // Heartbeats come every heartbeatMs: silence for much longer means a dead link.
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => socket.close(), state.heartbeatMs * 2.5);
+  };
+  socket.onopen = () => {
+    retryMs = 1000;
+    setStatus('live', 'live');
+    arm();
+  };
+  socket.onmessage = (event) => {
+    arm();
+    apply(JSON.parse(event.data));
+    scheduleRender();
+  };
+  socket.onclose = (event) => {
+    clearTimeout(watchdog);
+    const why = event.code === 4001 ? 'signed out: reload the page' : 'disconnected, retrying…';
+    setStatus('down', why);
+    if (event.code === 4001) return;
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 30000);
+  };
+}
+
+// ---- drawing ----
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function setStatus(kind, text) {
+  const status = document.getElementById('status');
+  status.dataset.state = kind;
+  status.textContent = text;
+}
+
+let pending = false;
+function scheduleRender() {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    render();
+  });
+}
+
+function memberItem(member) {
+  const item = el('li', 'member');
+  item.dataset.member = String(member.id);
+  item.dataset.talking = String(member.talking);
+  item.append(el('span', 'dot'), el('span', 'name', member.name || '(unknown)'));
+  const flags = [];
+  if (!member.canSpeak) flags.push('muted');
+  if (!member.canHear) flags.push('deaf');
+  if (member.moderator) flags.push('moderator');
+  if (flags.length > 0) item.append(el('span', 'flags', flags.join(' · ')));
+  return item;
+}
+
+function conferenceCard(conference) {
+  const card = el('article', 'conference');
+  card.dataset.conference = conference.name;
+  const title = el('h3', '', conference.name);
+  if (conference.locked) title.append(el('span', 'badge locked', 'locked'));
+  if (conference.recording) title.append(el('span', 'badge recording', 'recording'));
+  const count = conference.members.length;
+  const meta = [
+    conference.description,
+    `ext. ${conference.extension}`,
+    `${count} ${count === 1 ? 'member' : 'members'}`,
+  ];
+  const list = el('ul', 'members');
+  for (const member of conference.members) list.append(memberItem(member));
+  card.append(title, el('div', 'meta', meta.filter(Boolean).join(' · ')), list);
+  return card;
+}
+
+function duration(startTime) {
+  const seconds = Math.max(0, Math.floor((Date.now() - startTime) / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+function callRow(call) {
+  const row = el('tr', 'call');
+  row.dataset.call = call.uuid;
+  row.dataset.state = call.state;
+  const to = call.recipient || call.to || (call.legs && call.legs.length > 1 ? call.legs[1].destination : '');
+  const stateCell = el('td');
+  const badge = el('span', 'state', call.state);
+  badge.dataset.state = call.state;
+  stateCell.append(badge);
+  const time = el('td', 'duration', duration(call['start-time']));
+  time.dataset.start = String(call['start-time']);
+  row.append(el('td', 'from', call.from || '?'), el('td', 'to', to || '…'), stateCell, time);
+  return row;
+}
+
+function render() {
+  const conferences = [...state.conferences.values()].sort((a, b) => a.name.localeCompare(b.name));
+  document.getElementById('conferences').replaceChildren(...conferences.map(conferenceCard));
+  document.getElementById('conference-count').textContent = String(conferences.length);
+  document.getElementById('no-conferences').hidden = conferences.length > 0;
+
+  const calls = [...state.calls.values()].sort((a, b) => a['start-time'] - b['start-time']);
+  document.getElementById('calls').replaceChildren(...calls.map(callRow));
+  document.getElementById('call-count').textContent = String(calls.length);
+  document.getElementById('no-calls').hidden = calls.length > 0;
+
+  const down = [...state.unavailable];
+  document.getElementById('nodes').textContent =
+    down.length === 0
+      ? ''
+      : `Not in sync with FreeSWITCH ${down.join(', ')}: what is shown may be out of date.`;
+}
+
+function tick() {
+  document.getElementById('clock').textContent = new Date().toLocaleTimeString();
+  for (const cell of document.querySelectorAll('td.duration[data-start]'))
+    cell.textContent = duration(Number(cell.dataset.start));
+}
+
+render();
+tick();
+setInterval(tick, 1000);
+connect();
