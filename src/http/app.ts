@@ -33,6 +33,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
+import { registerWallboardRoutes } from './routes/wallboard.js';
 
 export interface AppDeps {
   store: Store;
@@ -71,6 +72,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerActiveCallRoutes,
   registerEventStreamRoutes,
   registerMetricsRoutes,
+  registerWallboardRoutes,
 ];
 
 export const SIPX_PREFIX = '/sipxconfig/rest';
