@@ -162,11 +162,19 @@ function duration(startTime) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/** A call into a conference has no far party: name the conference its leg is a member of. */
+function conferenceOfCall(call) {
+  const legs = new Set([call.uuid, ...(call.legs || []).map((leg) => leg.uuid)]);
+  for (const conference of state.conferences.values())
+    if (conference.members.some((m) => legs.has(m.uuid))) return conference.name;
+  return '';
+}
+
 function callRow(call) {
   const row = el('tr', 'call');
   row.dataset.call = call.uuid;
   row.dataset.state = call.state;
-  const to = call.recipient || call.to || (call.legs && call.legs.length > 1 ? call.legs[1].destination : '');
+  const to = call.recipient || call.to || conferenceOfCall(call);
   const stateCell = el('td');
   const badge = el('span', 'state', call.state);
   badge.dataset.state = call.state;

@@ -93,6 +93,8 @@ describe('wallboard in chromium', () => {
     await member.waitFor({ timeout: 5000 });
     expect(await member.locator('.name').textContent()).toBe('200');
     expect(await member.getAttribute('data-talking')).toBe('false');
+    // A call into a conference names the conference as its far end.
+    expect(await call.locator('td.to').textContent()).toBe('alice-conf');
 
     harness.sim.fs.setTalking(id, true);
     await page.locator(`li[data-member="${id}"][data-talking="true"]`).waitFor({ timeout: 5000 });
