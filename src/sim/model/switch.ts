@@ -5,27 +5,24 @@ import type { SimApi, SimEventBus, SimIdentity } from '../types.js';
 import { Applications } from './apps.js';
 import { ChannelVars } from './channel-vars.js';
 import { CallEngine } from './calls.js';
+import { ConferenceCalls, MEMBER_EXIT_MS } from './conference-calls.js';
 import type { Channel } from './channel.js';
 import type { SimClock } from './clock.js';
 import { ManualClock, RealClock } from './clock.js';
-import type { Conference } from './conference.js';
 import type { ConferenceApiHost } from './conference-api.js';
 import { conferenceApi } from './conference-api.js';
-import { CONF_SITES, fireConferenceEvent, fireMemberEvent } from './conference-events.js';
 import { Conferences } from './conferences.js';
 import type { DialplanTarget, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
 import { SimContext } from './context.js';
 import { hupall, showCommand, statusReply, uuidKill, VERSION_REPLY } from './core-api.js';
-import { parseDialString, parseOriginate } from './dial-string.js';
+import { parseOriginate } from './dial-string.js';
 import { EventQueue } from './event-queue.js';
 import { createSimIdentity } from './identity.js';
 import { inboundCall, type InboundCallOptions } from './inbound.js';
-import type { Member } from './member.js';
 import { Placer, SIGNALLING_MS } from './originate.js';
 import type { ConferenceSounds } from './sounds.js';
 import { LAB_SOUNDS } from './sounds.js';
-import { applyTransferProfile, restoreAfterTransfer } from './transfer.js';
 
 export interface SimSwitchOptions {
   bus: SimEventBus;
@@ -47,9 +44,6 @@ export interface SimSwitchOptions {
   firstSessionId?: number;
 }
 
-/** How long after `hup`/`kick` the member thread ends (del-member) in the transcripts. */
-export const MEMBER_EXIT_MS = 20;
-
 export class SimSwitch implements SimApi {
   readonly identity: SimIdentity;
   readonly clock: SimClock;
@@ -64,6 +58,7 @@ export class SimSwitch implements SimApi {
   private readonly plan = new Map<string, DialplanTarget>();
   private readonly confHost: ConferenceApiHost;
   private readonly vars: ChannelVars;
+  private readonly confCalls: ConferenceCalls;
 
   constructor(options: SimSwitchOptions) {
     this.identity = options.identity ?? createSimIdentity();
@@ -110,6 +105,7 @@ export class SimSwitch implements SimApi {
       (ch, ext, dialplan, context) => this.apps.runExtension(ch, ext, dialplan, context),
     );
     this.apps.placer = this.placer;
+    this.confCalls = new ConferenceCalls(this.ctx, this.placer, this.apps, this.conferences);
     this.confHost = this.conferenceHost(options.tts ?? true);
     if (this.clock instanceof ManualClock) this.clock.setSettler(() => this.settle());
   }
@@ -210,69 +206,14 @@ export class SimSwitch implements SimApi {
         this.clock.schedule(MEMBER_EXIT_MS, () => this.conferences.leave(conf, member, reason));
       },
       dial: async (confName, profile, target, cidNumber, cidName) => {
-        const placed = await this.placeIntoConference(confName, profile, target, cidNumber, cidName);
+        const placed = await this.confCalls.place(confName, profile, target, cidNumber, cidName);
         return placed.cause;
       },
       bgdial: (confName, profile, target, jobUuid, cidNumber, cidName) => {
-        void this.placeIntoConference(confName, profile, target, cidNumber, cidName, jobUuid);
+        void this.confCalls.place(confName, profile, target, cidNumber, cidName, jobUuid);
       },
-      transfer: (from, member, toName, toProfile) => this.transfer(from, member, toName, toProfile),
+      transfer: (from, member, toName, toProfile) => this.confCalls.transfer(from, member, toName, toProfile),
     };
-  }
-
-  /** conference_outcall: originate `target`; once it answers it runs `conference(name@profile)`. */
-  private async placeIntoConference(
-    confName: string,
-    profile: string,
-    target: string,
-    cidNumber: string | undefined,
-    cidName: string | undefined,
-    jobUuid?: string,
-  ): Promise<{ cause: string }> {
-    const result = await this.placer.place({
-      dial: parseDialString(target),
-      rawDial: target,
-      callerId: { ...(cidName ? { name: cidName } : {}), ...(cidNumber ? { number: cidNumber } : {}) },
-      timeoutSec: 60,
-    });
-    const cause = result.ok ? 'SUCCESS' : result.cause;
-    if (jobUuid) {
-      const conf = this.conferences.get(confName);
-      const extra: Array<[string, string]> = [
-        ['Result', cause],
-        ['Job-UUID', jobUuid],
-      ];
-      if (result.ok) extra.push(['Peer-UUID', result.channel.uuid]);
-      if (conf) fireConferenceEvent(this.ctx, conf, 'bgdial-result', CONF_SITES.bgdial, extra);
-    }
-    if (result.ok) {
-      const ch = result.channel;
-      const join = (): void => {
-        if (!ch.hungUp)
-          this.apps.afterAnswer(ch, { type: 'app', app: 'conference', data: `${confName}@${profile}` });
-      };
-      if (jobUuid) join();
-      else ch.timers.push(this.clock.schedule(SIGNALLING_MS, join));
-    }
-    return { cause };
-  }
-
-  /** `conference <from> transfer <to> <id>`: the member's call is transferred inline to the other one. */
-  private transfer(from: Conference, member: Member, toName: string, toProfile: string): void {
-    const ch = member.channel;
-    applyTransferProfile(this.ctx, ch, toName, toProfile);
-    fireMemberEvent(this.ctx, from, member, 'transfer', CONF_SITES.transfer, {
-      before: [
-        ['Old-Conference-Name', from.name],
-        ['New-Conference-Name', toProfile === 'default' ? toName : `${toName}@${toProfile}`],
-      ],
-    });
-    this.clock.schedule(MEMBER_EXIT_MS, () => {
-      if (ch.hungUp) return;
-      this.conferences.leave(from, member, 'transfer');
-      restoreAfterTransfer(ch);
-      this.conferences.join(ch, `${toName}@${toProfile}`, member.id);
-    });
   }
 
   private channelHungUp(ch: Channel): void {
