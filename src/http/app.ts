@@ -33,6 +33,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
+import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerWallboardRoutes } from './routes/wallboard.js';
 
 export interface AppDeps {
@@ -58,7 +59,11 @@ export interface AppDeps {
 export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
 
 /** Families anyone may call; registered before the auth middleware. */
-const PUBLIC_FAMILIES: readonly RouteFamily[] = [registerHealthRoutes];
+const PUBLIC_FAMILIES: readonly RouteFamily[] = [
+  registerHealthRoutes,
+  // Last: the OpenAPI document treats the routes registered before it as the public ones.
+  registerOpenApiRoutes,
+];
 
 /** Families behind HTTP Basic auth. */
 const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
