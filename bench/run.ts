@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each reported as a ratio against a baseline measured in the same
 // run. Results are recorded by hand in bench/RESULTS.md together with the machine they ran on.
 import os from 'node:os';
+import { benchActiveCdrs } from './activecdrs.js';
 import { benchCommands } from './commands.js';
 import { benchIngest } from './ingest.js';
 import { benchMemory } from './memory.js';
@@ -12,6 +13,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
   ['memory', benchMemory],
   ['resync', benchResync],
   ['commands', benchCommands],
+  ['activecdrs', benchActiveCdrs],
 ];
 
 console.log(
