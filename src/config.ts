@@ -2,6 +2,7 @@
 // A wrong value throws a ConfigError whose message is one line naming the variable.
 import { compileDialPolicy } from './domain/dial-policy.js';
 import { isSafeAbsoluteDir } from './domain/sounds.js';
+import { parseAllowList } from './fsconfig/allow-list.js';
 
 export interface EslNodeConfig {
   /** Stable node id used in state, logs and metrics: "host:port". */
@@ -39,6 +40,18 @@ export interface Config {
   originateTimeoutS: number;
   /** Click-to-call calls one user may place per minute (toll-fraud limit). */
   callsPerMinute: number;
+  /** The listener FreeSWITCH's mod_xml_curl fetches configuration from; undefined (off) without FSCONFIG_SECRET. */
+  fsconfig: FsconfigListenerConfig | undefined;
+}
+
+/** FSCONFIG_HOST, FSCONFIG_PORT, FSCONFIG_SECRET, FSCONFIG_ALLOW (see src/fsconfig/server.ts). */
+export interface FsconfigListenerConfig {
+  host: string;
+  port: number;
+  /** mod_xml_curl's gateway-credentials password (user `freeswitch`); never logged. */
+  secret: string;
+  /** Client addresses or CIDR ranges allowed to fetch; empty: any address that reaches the listener. */
+  allow: readonly string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -163,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
   const sipProfile = word('SIP_PROFILE', get('SIP_PROFILE') ?? 'external');
   const originateTimeoutS = parseIntIn('ORIGINATE_TIMEOUT_S', get('ORIGINATE_TIMEOUT_S') ?? '30', 5, 300);
   const callsPerMinute = parseIntIn('CALLS_PER_MINUTE', get('CALLS_PER_MINUTE') ?? '10', 1, 10_000);
+  const fsconfig = fsconfigListener(get);
 
   return {
     httpHost,
@@ -182,7 +196,24 @@ export function loadConfig(env: Env = process.env): Config {
     sipProfile,
     originateTimeoutS,
     callsPerMinute,
+    fsconfig,
   };
+}
+
+/** 16-256 printable ASCII characters without spaces: it travels in an HTTP Basic header and an XML value. */
+const FSCONFIG_SECRET_RE = /^[\x21-\x7e]{16,256}$/;
+
+function fsconfigListener(get: (name: string) => string | undefined): FsconfigListenerConfig | undefined {
+  const host = parseHost('FSCONFIG_HOST', get('FSCONFIG_HOST') ?? '127.0.0.1');
+  const port = parsePort('FSCONFIG_PORT', get('FSCONFIG_PORT') ?? '8090');
+  const allowed = parseAllowList(get('FSCONFIG_ALLOW') ?? '');
+  if (!allowed.ok) throw new ConfigError('FSCONFIG_ALLOW', allowed.error);
+  const secret = get('FSCONFIG_SECRET');
+  if (secret === undefined) return undefined;
+  // The value itself never appears in the error.
+  if (!FSCONFIG_SECRET_RE.test(secret))
+    throw new ConfigError('FSCONFIG_SECRET', 'expected 16-256 printable ASCII characters without spaces');
+  return { host, port, secret, allow: allowed.entries };
 }
 
 function absoluteDir(variable: string, raw: string): string {

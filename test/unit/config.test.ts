@@ -44,6 +44,12 @@ describe('configuration from the environment', () => {
     [{ CONFERENCE_PROFILE: 'a b' }, 'CONFERENCE_PROFILE'],
     [{ ORIGINATE_TIMEOUT_S: '1' }, 'ORIGINATE_TIMEOUT_S'],
     [{ ESL_TIMEOUT_MS: '-1' }, 'ESL_TIMEOUT_MS'],
+    [{ FSCONFIG_PORT: '0' }, 'FSCONFIG_PORT'],
+    [{ FSCONFIG_HOST: 'two words' }, 'FSCONFIG_HOST'],
+    [{ FSCONFIG_SECRET: 'short' }, 'FSCONFIG_SECRET'],
+    [{ FSCONFIG_SECRET: 'has a space in the middle' }, 'FSCONFIG_SECRET'],
+    [{ FSCONFIG_ALLOW: '10.0.0.0/33' }, 'FSCONFIG_ALLOW'],
+    [{ FSCONFIG_ALLOW: '127.0.0.1, freeswitch' }, 'FSCONFIG_ALLOW'],
   ];
   for (const [env, variable] of bad) {
     it(`a wrong ${variable} stops start-up with one line naming it`, () => {
@@ -66,6 +72,39 @@ describe('configuration from the environment', () => {
       parseEslUrl('esl://:s3cret@bad host:1');
     } catch (err) {
       expect((err as Error).message).not.toContain('s3cret');
+    }
+  });
+
+  it('the fsconfig listener is off without FSCONFIG_SECRET and described by four variables with it', () => {
+    expect(loadConfig({}).fsconfig).toBeUndefined();
+    expect(loadConfig({ FSCONFIG_SECRET: 'x'.repeat(16) }).fsconfig).toEqual({
+      host: '127.0.0.1',
+      port: 8090,
+      secret: 'x'.repeat(16),
+      allow: [],
+    });
+    expect(
+      loadConfig({
+        FSCONFIG_SECRET: 'S3cret-Shared-With-FS',
+        FSCONFIG_HOST: '0.0.0.0',
+        FSCONFIG_PORT: '9001',
+        FSCONFIG_ALLOW: '172.28.0.0/16, ::1',
+      }).fsconfig,
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 9001,
+      secret: 'S3cret-Shared-With-FS',
+      allow: ['172.28.0.0/16', '::1'],
+    });
+  });
+
+  it('never puts the fsconfig secret in an error', () => {
+    const secret = 'tab\tinside-a-long-secret';
+    expect(() => loadConfig({ FSCONFIG_SECRET: secret })).toThrow(ConfigError);
+    try {
+      loadConfig({ FSCONFIG_SECRET: secret });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('inside-a-long-secret');
     }
   });
 });
