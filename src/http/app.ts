@@ -96,14 +96,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // First, so it times and counts everything, refused logins included.
   if (deps.metrics) app.use('*', deps.metrics.httpMiddleware);
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpError(413, 'request body too large');
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HttpError(413, 'request body too large');
+    },
+  });
+  // Only requests that carry a body pay for the limiter (it rebuilds the Request); pollers don't.
+  app.use('*', (c, next) =>
+    c.req.header('content-length') === undefined && c.req.header('transfer-encoding') === undefined
+      ? next()
+      : limitBody(c, next),
   );
   // The admin API speaks JSON only, including its 401/403/404 answers.
   app.use('/api/*', async (c, next) => {
