@@ -16,7 +16,10 @@ import { HttpError } from './errors.js';
 
 export interface AuthOptions extends GuardOptions {
   realm: string;
+  /** A cached login lives this long after its last use (pollers keep it warm)... */
   cacheTtlMs: number;
+  /** ...but never longer than this after the password was last checked. */
+  cacheMaxAgeMs: number;
   cacheMaxEntries: number;
   /** Longer Authorization headers are refused without decoding. */
   maxHeaderLength: number;
@@ -28,6 +31,7 @@ export const DEFAULT_AUTH_OPTIONS: Omit<AuthOptions, 'now' | 'scrypt'> = {
   ...DEFAULT_GUARD_OPTIONS,
   realm: 'fs-confd',
   cacheTtlMs: 10_000,
+  cacheMaxAgeMs: 15 * 60_000,
   cacheMaxEntries: 10_000,
   maxHeaderLength: 1024,
 };
@@ -37,6 +41,8 @@ interface CachedLogin {
   /** A changed password (or a deleted user) invalidates the entry at once. */
   passwordHash: string;
   expires: number;
+  /** The sliding expiry never passes this. */
+  until: number;
 }
 
 /** The client's address from the Node socket; `app.request()` in tests has none. */
@@ -92,10 +98,12 @@ export function createAuthenticator(
 
   function remember(key: string, user: User): void {
     cache.delete(key);
+    const now = options.now();
     cache.set(key, {
       userName: user.userName,
       passwordHash: user.passwordHash,
-      expires: options.now() + options.cacheTtlMs,
+      expires: now + options.cacheTtlMs,
+      until: now + options.cacheMaxAgeMs,
     });
     if (cache.size > options.cacheMaxEntries) {
       const oldest = cache.keys().next().value;
@@ -106,8 +114,13 @@ export function createAuthenticator(
   async function fromCache(key: string): Promise<User | undefined> {
     const hit = cache.get(key);
     if (!hit) return undefined;
-    const user = hit.expires > options.now() ? await store.getUser(hit.userName) : undefined;
-    if (user && user.passwordHash === hit.passwordHash) return user;
+    const now = options.now();
+    const user = hit.expires > now ? await store.getUser(hit.userName) : undefined;
+    if (user && user.passwordHash === hit.passwordHash) {
+      // Sliding: a client polling every second never pays for scrypt again until `until`.
+      hit.expires = Math.min(now + options.cacheTtlMs, hit.until);
+      return user;
+    }
     cache.delete(key);
     return undefined;
   }
