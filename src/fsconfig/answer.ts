@@ -1,0 +1,77 @@
+// Decides what to answer one mod_xml_curl fetch with, from the store: a directory user, a conference
+// extension, a conference profile, or "not found" (FreeSWITCH then uses its own files). Only what the
+// daemon owns is answered; every other lookup falls through, so the stock configuration keeps working.
+import { EXTENSION_RE } from '../domain/conferences.js';
+import { USER_NAME_RE } from '../domain/users.js';
+import type { Store } from '../store/store.js';
+import { conferenceConfigurationDocument } from './conference-profile.js';
+import { dialplanDocument } from './dialplan.js';
+import { directoryDocument } from './directory.js';
+import type { FetchRequest } from './fetch-request.js';
+import { notFoundDocument } from './xml-document.js';
+
+export interface AnswerOptions {
+  /** FS_DOMAIN; undefined: answer for the domain FreeSWITCH asks about (it asks for its own). */
+  fsDomain: string | undefined;
+  dialplanContext: string;
+  conferenceProfile: string;
+  recordingsDir: string;
+}
+
+export type FetchAnswer =
+  | { found: true; kind: 'directory' | 'dialplan' | 'conference-profile'; subject: string; xml: string }
+  | { found: false; xml: string };
+
+const notFound = (): FetchAnswer => ({ found: false, xml: notFoundDocument() });
+
+async function directory(req: FetchRequest, store: Store, options: AnswerOptions): Promise<FetchAnswer> {
+  const userName = req.fields.get('user');
+  const domain = req.fields.get('domain') ?? req.keyValue;
+  if (userName === undefined || domain === undefined || !USER_NAME_RE.test(userName)) return notFound();
+  if (options.fsDomain !== undefined && domain.toLowerCase() !== options.fsDomain.toLowerCase())
+    return notFound();
+  const user = await store.getUser(userName);
+  if (user === undefined) return notFound();
+  const xml = directoryDocument(domain, [user], { userContext: options.dialplanContext });
+  return { found: true, kind: 'directory', subject: user.userName, xml };
+}
+
+async function dialplan(req: FetchRequest, store: Store, options: AnswerOptions): Promise<FetchAnswer> {
+  const context = req.fields.get('Hunt-Context') ?? req.fields.get('Caller-Context');
+  const number = req.fields.get('Hunt-Destination-Number') ?? req.fields.get('Caller-Destination-Number');
+  if (context !== options.dialplanContext || number === undefined || !EXTENSION_RE.test(number))
+    return notFound();
+  const conf = await store.findConferenceByExtension(number);
+  if (conf === undefined) return notFound();
+  const xml = dialplanDocument(conf, { context, profile: options.conferenceProfile });
+  return { found: true, kind: 'dialplan', subject: conf.name, xml };
+}
+
+async function conferenceProfile(
+  req: FetchRequest,
+  store: Store,
+  options: AnswerOptions,
+): Promise<FetchAnswer> {
+  const name = req.fields.get('conference_name');
+  const profile = req.fields.get('profile_name');
+  // Caller-control and other lookups carry Action; only a join names conference and profile.
+  if (req.keyValue !== 'conference.conf' || req.fields.has('Action')) return notFound();
+  if (name === undefined || profile !== options.conferenceProfile) return notFound();
+  const conf = await store.getConference(name);
+  if (conf === undefined) return notFound();
+  const xml = conferenceConfigurationDocument(conf, profile, { recordingsDir: options.recordingsDir });
+  return { found: true, kind: 'conference-profile', subject: conf.name, xml };
+}
+
+export function answerFetch(req: FetchRequest, store: Store, options: AnswerOptions): Promise<FetchAnswer> {
+  switch (req.section) {
+    case 'directory':
+      return directory(req, store, options);
+    case 'dialplan':
+      return dialplan(req, store, options);
+    case 'configuration':
+      return conferenceProfile(req, store, options);
+    default:
+      return Promise.resolve(notFound());
+  }
+}
