@@ -6,6 +6,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import { EslClient } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
+import { LiveSettingsApplier } from './fsconfig/live-settings.js';
+import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
 import { createApp, type AppDeps } from './http/app.js';
 import type { Logger } from './log.js';
 import { createDaemonMetrics } from './metrics/daemon-metrics.js';
@@ -53,6 +55,10 @@ export interface Daemon {
   readonly pool: EslPool;
   readonly syncs: ReadonlyMap<string, NodeSync>;
   readonly events: EventStream;
+  /** Where FreeSWITCH's mod_xml_curl fetches configuration; undefined when FSCONFIG_SECRET is unset. */
+  readonly fsconfigUrl: string | undefined;
+  /** Applies saved settings to running conferences (settled() for tests). */
+  readonly liveSettings: LiveSettingsApplier;
   stop(): Promise<void>;
 }
 
@@ -101,6 +107,23 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...options.app,
   });
 
+  const liveSettings = new LiveSettingsApplier({ live, esl: pool, logger });
+  const stopLiveSettings = liveSettings.listen(store);
+  let fsconfig: FsconfigServer | undefined;
+  if (config.fsconfig !== undefined) {
+    fsconfig = await startFsconfigServer(config.fsconfig, {
+      store,
+      logger,
+      answer: {
+        fsDomain: config.fsDomain,
+        dialplanContext: config.dialplanContext,
+        conferenceProfile: config.conferenceProfile,
+        recordingsDir: config.recordingsDir,
+      },
+    });
+    logger.info({ url: fsconfig.url }, 'fsconfig listening');
+  } else logger.info('fsconfig listener off (FSCONFIG_SECRET not set)');
+
   const server = await listen(app.fetch, config.httpHost, config.httpPort, createStreamServer());
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -115,14 +138,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     pool,
     syncs,
     events,
+    fsconfigUrl: fsconfig?.url,
+    liveSettings,
     stop: () =>
       (stopped ??= (async () => {
+        stopLiveSettings();
         for (const sync of syncs.values()) sync.stop();
         directory.close();
         metrics.stop();
         // Upgraded sockets are not HTTP connections: close them, or the server never finishes closing.
         await events.close();
-        await Promise.all([closeServer(server), pool.stop()]);
+        await Promise.all([closeServer(server), fsconfig?.close(), pool.stop()]);
         await store.close();
         logger.info('stopped');
       })()),
