@@ -3,7 +3,7 @@
 import type { CallEngine } from './calls.js';
 import type { Channel } from './channel.js';
 import { L16 } from './channel.js';
-import type { DialplanTarget } from './config.js';
+import type { ConferenceCaller, DialplanTarget } from './config.js';
 import type { Conferences } from './conferences.js';
 import type { SimContext } from './context.js';
 import type { AfterAnswer } from './dial-string.js';
@@ -21,6 +21,9 @@ export const REFUSED_JOIN_HANGUP_MS = 1000;
 
 export class Applications {
   placer: Placer | undefined;
+  /** mod_xml_curl's dialplan fetch for an extension the table does not have (set by the switch). */
+  lookupExtension:
+    ((ch: Channel, extension: string, context: string) => Promise<DialplanTarget | undefined>) | undefined;
 
   constructor(
     private readonly ctx: SimContext,
@@ -68,7 +71,7 @@ export class Applications {
     this.vars.executing(ch, app, data);
   }
 
-  runApp(ch: Channel, app: string, data: string): void {
+  runApp(ch: Channel, app: string, data: string, caller?: ConferenceCaller): void {
     if (ch.hungUp) return;
     // an originated A-leg flips when it starts bridging (the swap itself shows once the bridge is up)
     if (app === 'bridge' && legMeta(ch).role === 'originate-a')
@@ -80,7 +83,7 @@ export class Applications {
       case 'echo':
         return;
       case 'conference':
-        return this.joinConference(ch, data);
+        return this.joinConference(ch, data, caller);
       case 'bridge':
         return this.bridge(ch, data);
       case 'playback': {
@@ -112,13 +115,29 @@ export class Applications {
 
   runExtension(ch: Channel, extension: string, _dialplan: string, context: string): void {
     const target = this.dialplan(extension, context);
+    const lookup = this.lookupExtension;
+    if (!target && lookup) {
+      // the dialplan is fetched while the call is routing; the call goes on when it arrives
+      void lookup(ch, extension, context).then((fetched) => !ch.hungUp && this.runTarget(ch, fetched));
+      return;
+    }
+    this.runTarget(ch, target);
+  }
+
+  /** Runs what an extension resolved to; nothing: no route. */
+  runTarget(ch: Channel, target: DialplanTarget | undefined): void {
     if (!target) {
       this.engine.hangup(ch, 'NO_ROUTE_DESTINATION');
       return;
     }
     switch (target.kind) {
       case 'conference':
-        return this.runApp(ch, 'conference', `${target.name}@${target.profile ?? 'default'}`);
+        return this.runApp(
+          ch,
+          'conference',
+          target.data ?? `${target.name}@${target.profile ?? 'default'}`,
+          target.caller,
+        );
       case 'silence':
         if (target.hangupAfterMs === undefined) return this.runApp(ch, 'playback', 'silence_stream://-1');
         this.runApp(ch, 'playback', `silence_stream://${target.hangupAfterMs}`);
@@ -136,10 +155,21 @@ export class Applications {
     }
   }
 
-  private joinConference(ch: Channel, data: string): void {
+  private joinConference(ch: Channel, data: string, caller?: ConferenceCaller): void {
+    // FreeSWITCH opens conference.conf on every join; a fetching hook is awaited first
+    const prepared = this.conferences.prepare(data);
+    if (prepared) {
+      const join = () => !ch.hungUp && this.joinNow(ch, data, caller);
+      void prepared.then(join, join);
+      return;
+    }
+    this.joinNow(ch, data, caller);
+  }
+
+  private joinNow(ch: Channel, data: string, caller?: ConferenceCaller): void {
     // the conference mixes in L16: a SIP caller's read codec changes once it is in
     if (ch.endpoint === 'sofia') ch.readCodec = L16;
-    const outcome = this.conferences.join(ch, data);
+    const outcome = this.conferences.join(ch, data, undefined, caller);
     if (!outcome.ok) {
       this.later(ch, REFUSED_JOIN_HANGUP_MS, () => this.engine.hangup(ch, 'NORMAL_CLEARING'));
       return;

@@ -72,6 +72,7 @@ const SPLIT: Record<string, SplitHandler> = {
   pin: (_h, conf, argv) => {
     if (argv.length === 4 && argv[2] === 'mod') {
       conf.variables.set('moderator_pin', argv[3]!);
+      conf.moderatorPin = argv[3];
       return ok(`+OK Moderator Pin for conference ${argv[0]} set: ${argv[3]}\n`);
     }
     if (argv.length === 3 && argv[1] === 'pin') {

@@ -25,6 +25,8 @@ export class Conference {
   floorHolder: Member | undefined;
   locked = false;
   pin: string | undefined;
+  /** mod_conference's mpin: keyed at the PIN prompt it admits a moderator. */
+  moderatorPin: string | undefined;
   maxMembers = 0;
   recordings: Recording[] = [];
   /** The queue of conference-wide files (enter/exit/alone sounds, `play`), head playing. */
@@ -46,6 +48,7 @@ export class Conference {
     public policy: ConferenceJoinPolicy,
   ) {
     this.pin = policy.pin;
+    this.moderatorPin = policy.moderatorPin;
     this.maxMembers = policy.maxMembers ?? 0;
   }
 

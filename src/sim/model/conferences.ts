@@ -11,6 +11,8 @@ import { Member } from './member.js';
 import type { ConferenceSounds } from './sounds.js';
 import { CONF_DEFAULT_LEADIN_MS } from './sounds.js';
 import { stopRecording } from './conference-recording.js';
+import { admitCaller, parseConferenceData } from './conference-admission.js';
+import type { ConferenceCaller } from './config.js';
 
 export type LeaveReason = 'hup' | 'kick' | 'hangup' | 'transfer' | 'end';
 
@@ -21,14 +23,7 @@ export interface ConferenceHost {
 
 export type JoinOutcome = { ok: true; member: Member } | { ok: false; reason: 'locked' | 'full' | 'pin' };
 
-/** `name@profile+pin` as the conference application takes it. */
-export function parseConferenceData(data: string): { name: string; profile: string; pin?: string } {
-  const [main = '', pin] = data.split('+');
-  const at = main.indexOf('@');
-  const name = at === -1 ? main : main.slice(0, at);
-  const profile = at === -1 ? 'default' : main.slice(at + 1) || 'default';
-  return pin ? { name, profile, pin } : { name, profile };
-}
+export { parseConferenceData };
 
 export class Conferences {
   /** In creation order (`conference list` prints them so). */
@@ -76,12 +71,38 @@ export class Conferences {
     return conf;
   }
 
-  /** A channel runs `conference(name@profile[+pin])`. A refused join fires nothing but uses an id. */
-  join(channel: Channel, data: string, existingId?: number): JoinOutcome {
-    const { name, profile, pin } = parseConferenceData(data);
+  /** The awaited part of a join: the profile is fetched (JoinHooks.prepare), if a hook does that. */
+  prepare(data: string): Promise<void> | undefined {
+    if (this.hooks.prepare === undefined) return undefined;
+    const { name, profile } = parseConferenceData(data);
+    return this.hooks.prepare(name, profile);
+  }
+
+  /**
+   * A channel runs `conference(name@profile[+pin][+flags{..}])`. A refused join fires nothing but uses
+   * an id. Without `caller` the legacy rules apply (`+pin` is the PIN keyed, policy hooks decide who
+   * is a moderator); with it, mod_conference's (conference-admission.ts).
+   */
+  join(channel: Channel, data: string, existingId?: number, caller?: ConferenceCaller): JoinOutcome {
+    const { name, profile, pin, flags } = parseConferenceData(data);
     const id = existingId ?? this.ctx.nextMemberId();
     const existing = this.byName.get(name);
-    if (existing) {
+    let moderatorByPin = false;
+    if (caller) {
+      const policy = existing ? undefined : (this.hooks.policyFor?.(name, profile) ?? {});
+      const admission = admitCaller(
+        {
+          pin: existing ? existing.pin : policy?.pin,
+          moderatorPin: existing ? existing.moderatorPin : policy?.moderatorPin,
+          locked: existing?.locked ?? false,
+          full: existing !== undefined && existing.maxMembers > 0 && existing.count >= existing.maxMembers,
+        },
+        pin,
+        caller,
+      );
+      if (!admission.ok) return admission;
+      moderatorByPin = admission.moderatorByPin;
+    } else if (existing) {
       if (existing.locked) return { ok: false, reason: 'locked' };
       if (existing.maxMembers > 0 && existing.count >= existing.maxMembers)
         return { ok: false, reason: 'full' };
@@ -93,7 +114,7 @@ export class Conferences {
     }
     const conf = existing ?? this.create(name, profile);
     const member = new Member(id, channel, this.ctx.now());
-    member.moderator =
+    const hookModerator = () =>
       this.hooks.isModerator?.({
         conference: name,
         profile,
@@ -101,8 +122,17 @@ export class Conferences {
         callerIdNumber: channel.profile.callerIdNumber,
         channelUuid: channel.uuid,
       }) ?? false;
-    if (conf.policy.muteOnEntry && !member.moderator) member.canSpeak = false;
-    if (conf.policy.endOnOwnerExit && member.moderator) member.endConference = true;
+    if (caller || flags) {
+      // mod_conference: flags given with the data replace the profile's member flags (`mute` there)
+      member.canSpeak = flags ? !flags.includes('mute') : !conf.policy.muteOnEntry;
+      member.moderator =
+        (flags?.includes('moderator') ?? false) || moderatorByPin || (!caller && hookModerator());
+      member.endConference = flags?.includes('endconf') ?? false;
+    } else {
+      member.moderator = hookModerator();
+      if (conf.policy.muteOnEntry && !member.moderator) member.canSpeak = false;
+      if (conf.policy.endOnOwnerExit && member.moderator) member.endConference = true;
+    }
     conf.members.unshift(member);
     channel.conferenceName = name;
     if (conf.policy.ownerRequired) conf.waitingForModerator = !conf.members.some((m) => m.moderator);

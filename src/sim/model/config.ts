@@ -31,7 +31,18 @@ export interface SimUser {
  * - bridge: bridges to a dial string (e.g. `user/1000`).
  */
 export type DialplanTarget = (
-  | { kind: 'conference'; name: string; profile?: string }
+  | {
+      kind: 'conference';
+      name: string;
+      profile?: string;
+      /**
+       * The application data as a fetched dialplan gives it (`name@profile[+PIN][+flags{..}]`), read
+       * with mod_conference's rules: `+PIN` is the PIN the caller must key, the flags are the member's.
+       */
+      data?: string;
+      /** Present for a caller routed by a fetched dialplan (mod_conference's rules apply). */
+      caller?: ConferenceCaller;
+    }
   | { kind: 'silence'; hangupAfterMs?: number }
   | { kind: 'tone-loop'; toneMs: number; silenceMs: number }
   | { kind: 'bridge'; dialString: string }
@@ -49,7 +60,40 @@ export interface ConferenceJoinPolicy {
   ownerRequired?: boolean;
   /** The conference ends when the last moderator leaves. */
   endOnOwnerExit?: boolean;
+  /** A PIN that admits its caller as a moderator (mod_conference `moderator-pin`). */
+  moderatorPin?: string;
 }
+
+/**
+ * A caller joining through a dialplan fetched from FreeSWITCH's configuration (issue 7): admitted
+ * with mod_conference's rules rather than the legacy `+pin` ones.
+ */
+export interface ConferenceCaller {
+  /** False with `conference_enforce_security=false`: no PIN prompt and no lock check. */
+  enforceSecurity: boolean;
+  /** The digits the caller keys when asked for a PIN (none: the caller keys nothing). */
+  keyedPin?: string;
+}
+
+/** Who dials an extension the dialplan table does not have (what mod_xml_curl posts about the call). */
+export interface ExtensionRequest {
+  extension: string;
+  context: string;
+  channelUuid: string;
+  channelName: string;
+  callerIdName: string;
+  callerIdNumber: string;
+  /** The caller profile's user name (the SIP From user of an inbound call). */
+  username: string;
+  /** The directory user the caller authenticated as (`sip_auth_username`), if any. */
+  authenticatedUser?: string;
+}
+
+/**
+ * mod_xml_curl's part (issue 7): asked for an extension the table does not have; resolves with what
+ * the extension runs, or undefined when FreeSWITCH has no route for it.
+ */
+export type ExtensionLookup = (request: ExtensionRequest) => Promise<DialplanTarget | undefined>;
 
 /** Who joins and with which flags; return undefined to use the profile defaults. */
 export interface JoinRequest {
@@ -61,6 +105,11 @@ export interface JoinRequest {
 }
 
 export interface JoinHooks {
+  /**
+   * Runs before every join and is awaited (FreeSWITCH opens conference.conf on every join; a
+   * mod_xml_curl client fetches the profile here so policyFor can answer from it).
+   */
+  prepare?(conference: string, profile: string): Promise<void>;
   /** Settings for a conference when a caller joins it (looked up on every join). */
   policyFor?(conference: string, profile: string): ConferenceJoinPolicy | undefined;
   /** Whether this caller is a moderator (owner) of the conference. */

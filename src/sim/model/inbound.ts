@@ -2,7 +2,8 @@
 // answered by what it reaches (or ringing while a bridge rings), and hung up by the caller if asked.
 import type { Applications } from './apps.js';
 import type { CallEngine } from './calls.js';
-import { PCMU } from './channel.js';
+import { PCMU, type Channel } from './channel.js';
+import type { DialplanTarget } from './config.js';
 import type { SimContext } from './context.js';
 import { legMeta, sofiaInboundLeg } from './legs.js';
 import type { ChannelVars } from './channel-vars.js';
@@ -42,7 +43,27 @@ export function inboundCall(
   });
   ch.hitDialplan = true;
   engine.create(ch);
-  const target = apps.target(options.to);
+  const known = apps.target(options.to);
+  const lookup = apps.lookupExtension;
+  if (known === undefined && lookup !== undefined) {
+    // not in the table: the dialplan is fetched (mod_xml_curl) while the call is routing
+    void lookup(ch, options.to, 'default').then(
+      (target) => !ch.hungUp && route(ctx, engine, apps, vars, ch, options, target),
+    );
+  } else route(ctx, engine, apps, vars, ch, options, known);
+  return ch.uuid;
+}
+
+/** The call is routed to `target`: answered unless it bridges, then it runs what the extension runs. */
+function route(
+  ctx: SimContext,
+  engine: CallEngine,
+  apps: Applications,
+  vars: ChannelVars,
+  ch: Channel,
+  options: InboundCallOptions,
+  target: DialplanTarget | undefined,
+): void {
   ch.setState('CS_EXECUTE', 4);
   const bridging = target?.kind === 'bridge';
   if (target?.match) legMeta(ch).dpMatch = target.match;
@@ -56,12 +77,11 @@ export function inboundCall(
     engine.answer(ch);
     vars.answered(ch);
   }
-  apps.runExtension(ch, options.to, 'XML', 'default');
+  apps.runTarget(ch, target);
   // our 200 OK is acknowledged right away
   if (target && !bridging && !ch.hungUp) vars.acknowledged(ch);
   if (options.hangupAfterMs !== undefined && !ch.hungUp)
     ch.timers.push(
       ctx.clock.schedule(options.hangupAfterMs, () => engine.hangup(ch, 'NORMAL_CLEARING', 'recv_bye')),
     );
-  return ch.uuid;
 }

@@ -12,7 +12,7 @@ import { ManualClock, RealClock } from './clock.js';
 import type { ConferenceApiHost } from './conference-api.js';
 import { conferenceApi } from './conference-api.js';
 import { Conferences } from './conferences.js';
-import type { DialplanTarget, JoinHooks, Reachability, SimUser } from './config.js';
+import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
 import { SimContext } from './context.js';
 import { hupall, showCommand, statusReply, uuidKill, VERSION_REPLY } from './core-api.js';
@@ -37,6 +37,8 @@ export interface SimSwitchOptions {
   sounds?: ConferenceSounds;
   /** Conference settings and moderator decisions (issue 7). */
   joinHooks?: JoinHooks;
+  /** Asked for extensions the dialplan table does not have (a mod_xml_curl client, issue 7). */
+  extensionLookup?: ExtensionLookup;
   /** Whether `say`/`saymember` work (a TTS module is loaded). Default true. */
   tts?: boolean;
   /** Where the global member-id and session counters start (the transcripts' FreeSWITCH was at 13). */
@@ -105,6 +107,24 @@ export class SimSwitch implements SimApi {
       (ch, ext, dialplan, context) => this.apps.runExtension(ch, ext, dialplan, context),
     );
     this.apps.placer = this.placer;
+    const lookup = options.extensionLookup;
+    if (lookup)
+      this.apps.lookupExtension = (ch, extension, context) =>
+        lookup({
+          extension,
+          context,
+          channelUuid: ch.uuid,
+          channelName: ch.name,
+          callerIdName: ch.profile.callerIdName,
+          callerIdNumber: ch.profile.callerIdNumber,
+          username: ch.profile.username ?? '',
+          // the simulated phones are the directory's users: their calls in are digest-authenticated
+          ...(ch.endpoint === 'sofia' &&
+          ch.direction === 'inbound' &&
+          this.users.has(ch.profile.username ?? '')
+            ? { authenticatedUser: ch.profile.username ?? '' }
+            : {}),
+        });
     this.confCalls = new ConferenceCalls(this.ctx, this.placer, this.apps, this.conferences);
     this.confHost = this.conferenceHost(options.tts ?? true);
     if (this.clock instanceof ManualClock) this.clock.setSettler(() => this.settle());
