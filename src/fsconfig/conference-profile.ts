@@ -2,7 +2,9 @@
 // (it sends conference_name and profile_name on every join): the profile the caller asked for, built
 // from vanilla's `default` profile (conf/vanilla/autoload_configs/conference.conf.xml) plus the
 // conference's settings. mod_conference reads a profile when it creates the conference; what can change
-// in a running one (pin, lock, max members) is applied live by live-settings.ts.
+// in a running one (pin, lock, max members) is applied live by live-settings.ts. The PINs are not here:
+// a profile's PINs stay in a running conference (FreeSWITCH cannot remove a moderator PIN), so both go
+// with each call in the dialplan (dialplan.ts).
 import type { Conference } from '../domain/conferences.js';
 import { freeswitchDocument, params, safeValue } from './xml-document.js';
 
@@ -54,10 +56,6 @@ export function settingParams(conf: Conference, options: ProfileOptions): Array<
   if (conf.ownerRequired || !conf.quickstart) out.push(['conference-flags', 'wait-mod']);
   // mod_conference rejects max-members 1 (and treats 0 as no limit), so 1 cannot be expressed here.
   if (conf.maxMembers >= 2) out.push(['max-members', String(conf.maxMembers)]);
-  // FreeSWITCH asks for a PIN only when a participant PIN is set; a moderator PIN alone would make
-  // it the only way in, so it is given only together with the participant PIN.
-  if (conf.moderatorPin !== '' && conf.accessCode !== '')
-    out.push(['moderator-pin', safeValue('moderatorPin', conf.moderatorPin)]);
   if (conf.autorecorded)
     out.push([
       'auto-record',

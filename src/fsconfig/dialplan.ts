@@ -6,8 +6,11 @@
 // without the PIN prompt (`conference_enforce_security=false` also lets them into their locked room);
 // the owner carries `endconf` when the conference ends with its owner. Everyone else gets the
 // participant PIN in the application data (`name@profile+PIN`, which mod_conference prefers over the
-// profile's) and, with mute on entry, `+flags{mute}`. The dialplan is fetched for every call, so a
-// change applies to the next caller even while the conference runs.
+// profile's), the moderator PIN as `conference_moderator_pin` (preferred over the profile's), and
+// explicit member flags: `+flags{mute}` or `+flags{}`, because flags given with the data replace the
+// profile's, so a room started with mute on entry does not keep muting guests once it is turned off.
+// The dialplan is fetched for every call, so every change applies to the next caller even while the
+// conference runs; nothing here is stuck in a running conference the way profile values are.
 import type { Conference } from '../domain/conferences.js';
 import { exactly, freeswitchDocument, safeValue, type XmlNode } from './xml-document.js';
 
@@ -20,12 +23,9 @@ export interface DialplanOptions {
   profile: string;
 }
 
-/** `name@profile[+pin][+flags{a|b}]`, the conference application's argument. */
+/** `name@profile[+pin]+flags{a|b}`, the conference application's argument. */
 export function conferenceData(name: string, profile: string, pin: string, flags: readonly string[]): string {
-  let data = `${name}@${profile}`;
-  if (pin !== '') data += `+${pin}`;
-  if (flags.length > 0) data += `+flags{${flags.join('|')}}`;
-  return data;
+  return `${name}@${profile}${pin !== '' ? `+${pin}` : ''}+flags{${flags.join('|')}}`;
 }
 
 export function hostFlags(conf: Conference, isOwner: boolean): string[] {
@@ -63,7 +63,13 @@ function enabledExtension(conf: Conference, options: DialplanOptions): XmlNode {
     { '@_field': 'destination_number', '@_expression': exactly([conf.extension]) },
     ownerCondition,
   ];
-  const guests = [app('answer'), join(guestFlags(conf), true)];
+  // FreeSWITCH prompts for a PIN only with a participant PIN; a moderator PIN alone would lock guests out
+  const mpin = conf.accessCode !== '' ? safeValue('moderatorPin', conf.moderatorPin) : '';
+  const guests = [
+    ...(mpin !== '' ? [app('set', `conference_moderator_pin=${mpin}`)] : []),
+    app('answer'),
+    join(guestFlags(conf), true),
+  ];
   if (delegates.length > 0) {
     conditions.push({
       '@_field': CALLER_IDENTITY_FIELD,

@@ -1,6 +1,7 @@
 // Settings FreeSWITCH can change in a running conference, applied at once when they are saved (through
-// /my/conferences, the admin API, anything that commits to the store): the participant PIN, the
-// moderator PIN, max members, and the lock (a disabled conference is locked, re-enabling unlocks it).
+// /my/conferences, the admin API, anything that commits to the store): the participant PIN, max
+// members, and the lock (a disabled conference is locked, re-enabling unlocks it). The moderator PIN
+// needs no command: it goes with each call (dialplan.ts), and FreeSWITCH could not remove one anyway.
 // Everything else reaches FreeSWITCH through the configuration it fetches: the dialplan for the next
 // caller, the profile for the next time the conference starts.
 import type { Conference } from '../domain/conferences.js';
@@ -9,9 +10,6 @@ import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
 import type { LiveState } from '../state/node-state.js';
 import type { Store, StoreChange } from '../store/store.js';
-
-/** The moderator PIN FreeSWITCH gets (profile.ts gives it only with a participant PIN). */
-const effectiveModeratorPin = (c: Conference) => (c.accessCode !== '' ? c.moderatorPin : '');
 
 /**
  * The `conference <name> ...` arguments that bring a running conference from `before` to `after`, in
@@ -22,9 +20,6 @@ export function liveSettingCommands(before: Conference, after: Conference): stri
   if (before.enabled !== after.enabled) out.push([after.enabled ? 'unlock' : 'lock']);
   if (before.accessCode !== after.accessCode)
     out.push(after.accessCode === '' ? ['nopin'] : ['pin', after.accessCode]);
-  const mpin = effectiveModeratorPin(after);
-  // FreeSWITCH has no command to remove a moderator PIN: that takes effect when the conference restarts.
-  if (mpin !== effectiveModeratorPin(before) && mpin !== '') out.push(['pin', 'mod', mpin]);
   // mod_conference cannot express a limit of 1 (see conference-profile.ts); 0 lifts the limit.
   if (before.maxMembers !== after.maxMembers && after.maxMembers !== 1)
     out.push(['set', 'max_members', String(after.maxMembers)]);

@@ -18,17 +18,10 @@ describe('liveSettingCommands', () => {
     expect(liveSettingCommands(conf({ accessCode: '1' }), conf())).toEqual([['nopin']]);
   });
 
-  it('moderator PIN, which FreeSWITCH knows only together with a participant PIN', () => {
+  it('the moderator PIN needs no command: it goes with each call', () => {
     expect(
       liveSettingCommands(conf({ accessCode: '1' }), conf({ accessCode: '1', moderatorPin: '9' })),
-    ).toEqual([['pin', 'mod', '9']]);
-    expect(liveSettingCommands(conf({ moderatorPin: '9' }), conf({ moderatorPin: '8' }))).toEqual([]);
-    expect(
-      liveSettingCommands(conf({ moderatorPin: '9' }), conf({ moderatorPin: '9', accessCode: '1' })),
-    ).toEqual([
-      ['pin', '1'],
-      ['pin', 'mod', '9'],
-    ]);
+    ).toEqual([]);
   });
 
   it('max members, 0 lifting the limit; 1 cannot be expressed', () => {

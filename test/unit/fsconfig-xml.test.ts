@@ -167,7 +167,7 @@ describe('dialplan answer', () => {
     ]);
     expect(steps(ext, 2, 'anti-action')).toEqual([
       ['answer', undefined],
-      ['conference', 'alice-conf@default+482915'],
+      ['conference', 'alice-conf@default+482915+flags{}'],
     ]);
   });
 
@@ -180,6 +180,17 @@ describe('dialplan answer', () => {
     expect(steps(ext, 2, 'anti-action').at(-1)).toEqual(['conference', 'alice-conf@default+flags{mute}']);
   });
 
+  it('the moderator PIN goes with each guest call, and only together with a participant PIN', () => {
+    const ext = extension(conference({ accessCode: '482915', moderatorPin: '771133' }));
+    expect(steps(ext, 2, 'anti-action')).toEqual([
+      ['set', 'conference_moderator_pin=771133'],
+      ['answer', undefined],
+      ['conference', 'alice-conf@default+482915+flags{}'],
+    ]);
+    const alone = extension(conference({ moderatorPin: '771133' }));
+    expect(steps(alone, 2, 'anti-action').map(([app]) => app)).toEqual(['answer', 'conference']);
+  });
+
   it('delegates are hosts too (moderator, no PIN) but only the owner ends the conference', () => {
     const ext = extension(
       conference({ endOnOwnerExit: true, accessCode: '1', delegates: ['201', 'bob.smith'] }),
@@ -189,7 +200,7 @@ describe('dialplan answer', () => {
       expression: '^(201|bob\\.smith)$',
     });
     expect(steps(ext, 2, 'action').at(-1)).toEqual(['conference', 'alice-conf@default+flags{moderator}']);
-    expect(steps(ext, 2, 'anti-action').at(-1)).toEqual(['conference', 'alice-conf@default+1']);
+    expect(steps(ext, 2, 'anti-action').at(-1)).toEqual(['conference', 'alice-conf@default+1+flags{}']);
   });
 
   it('a disabled conference is refused rather than left to the static dialplan', () => {
@@ -201,7 +212,7 @@ describe('dialplan answer', () => {
   it('uses the configured profile and context', () => {
     const xml = dialplanDocument(conference(), { context: 'sipx', profile: 'wideband' });
     expect(findOne(section(xml, 'dialplan'), 'context').attrs['name']).toBe('sipx');
-    expect(xml).toContain('data="alice-conf@wideband"');
+    expect(xml).toContain('data="alice-conf@wideband+flags{}"');
   });
 });
 
@@ -260,10 +271,10 @@ describe('conference.conf answer', () => {
     expect(paramsOf(conference({ quickstart: false })).get('conference-flags')).toBe('wait-mod');
     expect(paramsOf(conference({ maxMembers: 12 })).get('max-members')).toBe('12');
     expect(paramsOf(conference({ maxMembers: 1 })).has('max-members')).toBe(false);
-    expect(paramsOf(conference({ accessCode: '11', moderatorPin: '771133' })).get('moderator-pin')).toBe(
-      '771133',
+    // the PINs go with each call (dialplan): a profile's would stay in a running conference
+    expect(paramsOf(conference({ accessCode: '11', moderatorPin: '771133' })).has('moderator-pin')).toBe(
+      false,
     );
-    expect(paramsOf(conference({ moderatorPin: '771133' })).has('moderator-pin')).toBe(false);
     expect(paramsOf(conference({ autorecorded: true })).get('auto-record')).toBe(
       '/var/lib/freeswitch/recordings/${conference_name}_${strftime(%Y-%m-%d-%H-%M-%S)}.wav',
     );

@@ -52,7 +52,7 @@ export function admitCaller(
   let moderatorByPin = false;
   if (caller.enforceSecurity) {
     const pin = dataPin || room.pin || '';
-    const mpin = room.moderatorPin ?? '';
+    const mpin = caller.moderatorPin || room.moderatorPin || '';
     if (pin !== '' || mpin !== '') {
       const keyed = caller.keyedPin ?? '';
       if (pin !== '' && keyed === pin) moderatorByPin = false;

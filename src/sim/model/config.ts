@@ -73,6 +73,8 @@ export interface ConferenceCaller {
   enforceSecurity: boolean;
   /** The digits the caller keys when asked for a PIN (none: the caller keys nothing). */
   keyedPin?: string;
+  /** `conference_moderator_pin` on the channel: preferred over the conference's moderator PIN. */
+  moderatorPin?: string;
 }
 
 /** Who dials an extension the dialplan table does not have (what mod_xml_curl posts about the call). */
