@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'src/demo/**', 'src/sim/main.ts', 'src/cli/**'],
+    files: ['test/**', 'bench/**', 'src/cli/**'],
     rules: { 'no-console': 'off' },
   },
 );

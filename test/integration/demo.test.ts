@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 describe('npm run demo', () => {
   it('starts, serves the sample data and stops cleanly on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
       cwd: root,
       env: {
         ...process.env,

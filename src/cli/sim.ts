@@ -2,8 +2,8 @@
 // in (users 1000-1019, user 1000 registered, extensions 3900/9991/9992/9993/9995), for pointing a
 // daemon or any ESL client at it. SIM_PORT (default 8021) and SIM_PASSWORD (default ClueCon).
 import { createLogger } from '../log.js';
-import { transcriptLabConfig } from './model/config.js';
-import { startSimulatedFreeswitch } from './start.js';
+import { transcriptLabConfig } from '../sim/model/config.js';
+import { startSimulatedFreeswitch } from '../sim/start.js';
 
 const port = Number(process.env['SIM_PORT'] ?? '8021');
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

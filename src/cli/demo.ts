@@ -9,8 +9,8 @@ import { createLogger } from '../log.js';
 import type { Reachability, SimUser } from '../sim/model/config.js';
 import { startSimulatedFreeswitch } from '../sim/start.js';
 import { JsonFileStore } from '../store/json-file-store.js';
-import { DemoActivity } from './activity.js';
-import { DEMO_ADMIN, DEMO_CONFERENCES, DEMO_USERS, seedDemoData } from './sample-data.js';
+import { DemoActivity } from '../demo/activity.js';
+import { DEMO_ADMIN, DEMO_CONFERENCES, DEMO_USERS, seedDemoData } from '../demo/sample-data.js';
 
 const DOMAIN = 'demo.local';
 
