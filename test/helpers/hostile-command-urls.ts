@@ -3,17 +3,7 @@
 // arguments replaced by hostile atoms, wrong arities, unknown commands, absurd lengths, hostile
 // conference segments and prefixes. Deterministic for a seed, so a failure can be replayed.
 
-/** mulberry32: tiny, fast, good enough to make deterministic hostile input. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './prng.js';
 
 /** Valid tails against alice-conf with members 1-4 (some ids will not exist at the time: 404s). */
 export const VALID_TAILS = [

@@ -8,18 +8,7 @@ import { CONFERENCE_COMMANDS } from '../../src/domain/commands.js';
 import { conferenceCommandLine, parseConferenceCommand } from '../../src/domain/conference-command.js';
 import { KNOWN_USERS_ONLY } from '../../src/domain/dial-policy.js';
 import { makeCommandContext } from '../helpers/command-context.js';
-
-/** mulberry32: tiny, fast, good enough to make deterministic hostile input. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 // ---- independent checker: what each command's final line may look like -----------------------
 const M = '(?:[1-9][0-9]{0,9}|all|last)';

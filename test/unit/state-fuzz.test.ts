@@ -5,6 +5,7 @@ import { parseConferenceXmlList, parseShowChannelsJson } from '../../src/state/s
 import { parseConferenceListText } from '../../src/state/conference-list-text.js';
 import type { EslEvent } from '../../src/esl/events.js';
 import { replaySteps, transcriptEvents } from '../helpers/state-replay.js';
+import { prng as random } from '../helpers/prng.js';
 
 const TRANSCRIPTS = [
   'conference-plain',
@@ -13,18 +14,6 @@ const TRANSCRIPTS = [
   'calls-json',
   'disconnect-fsctl-events',
 ];
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE = [
   '',
