@@ -3,7 +3,9 @@
 // arguments replaced by hostile atoms, wrong arities, unknown commands, absurd lengths, hostile
 // conference segments and prefixes. Deterministic for a seed, so a failure can be replayed.
 
-export { prng } from './prng.js';
+import { prng } from './prng.js';
+
+export { prng };
 
 /** Valid tails against alice-conf with members 1-4 (some ids will not exist at the time: 404s). */
 export const VALID_TAILS = [
