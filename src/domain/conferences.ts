@@ -24,7 +24,12 @@ export const conferenceFields = {
   quickstart: z.boolean(),
   video: z.boolean(),
   sendActiveVideoOnly: z.boolean(),
-  maxMembers: z.int().min(0).max(MAX_MEMBERS_LIMIT),
+  // 0 = no limit. FreeSWITCH refuses max-members 1 (a conference of one), so the smallest limit is 2.
+  maxMembers: z
+    .int()
+    .min(0)
+    .max(MAX_MEMBERS_LIMIT)
+    .refine((n) => n !== 1, 'expected 0 (no limit) or 2 and more'),
   moh: z.string().regex(MOH_RE, 'expected a source name like FILES_SRC or local_stream://NAME'),
   moderatedRoom: z.boolean(),
   publicRoom: z.boolean(),

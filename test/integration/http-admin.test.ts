@@ -226,6 +226,7 @@ describe('/api/conferences', () => {
       [{ name: 'x', owner: '200', extension: '40a0' }, 400, 'extension'],
       [{ name: 'x', owner: '200', extension: '4000', maxMembers: -1 }, 400, 'maxMembers'],
       [{ name: 'x', owner: '200', extension: '4000', maxMembers: 1.5 }, 400, 'maxMembers'],
+      [{ name: 'x', owner: '200', extension: '4000', maxMembers: 1 }, 400, 'maxMembers'],
       [{ name: 'x', owner: '200', extension: '4000', accessCode: '12ab' }, 400, 'accessCode'],
       [{ name: 'x', owner: '200', extension: '4000', moh: '../../etc/passwd' }, 400, 'moh'],
       [
@@ -253,7 +254,7 @@ describe('/api/conferences', () => {
     const taken = await admin('PUT', '/api/conferences/alice-conf', { extension: '3001' });
     expect(taken.status).toBe(409);
     expect((await errorOf(taken)).field).toBe('extension');
-    expect((await admin('PUT', '/api/conferences/nope', { maxMembers: 1 })).status).toBe(404);
+    expect((await admin('PUT', '/api/conferences/nope', { maxMembers: 2 })).status).toBe(404);
   });
 
   it('answers JSON errors on the admin API even without an Accept header', async () => {
