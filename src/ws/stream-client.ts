@@ -25,6 +25,25 @@ export interface StreamSocket {
 /** `ws`'s WebSocket.OPEN. */
 const OPEN = 1;
 
+/** The TCP socket under a `ws` WebSocket, which ws keeps in `_socket`. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * Messages sent in one turn of the event loop go out in one write: the socket is corked at the first
+ * and uncorked when the turn ends. A burst of events (one TCP read from FreeSWITCH can carry dozens)
+ * then costs one system call per client instead of one per message. Without access to the socket
+ * (not a ws WebSocket) messages are written one by one.
+ */
+function transportOf(socket: StreamSocket): Corkable | undefined {
+  const inner = (socket as unknown as { _socket?: unknown })._socket;
+  if (typeof inner !== 'object' || inner === null) return undefined;
+  const { cork, uncork } = inner as Record<string, unknown>;
+  return typeof cork === 'function' && typeof uncork === 'function' ? (inner as Corkable) : undefined;
+}
+
 export function isStreamSocket(value: unknown): value is StreamSocket {
   if (typeof value !== 'object' || value === null) return false;
   const socket = value as Record<string, unknown>;
@@ -47,6 +66,8 @@ export class StreamClient {
   alive = true;
   private closing = false;
   private deadline: NodeJS.Timeout | undefined;
+  private readonly transport: Corkable | undefined;
+  private corked = false;
 
   constructor(
     readonly socket: StreamSocket,
@@ -54,6 +75,7 @@ export class StreamClient {
     private readonly policy: SendPolicy,
     private readonly onDrop: (client: StreamClient, reason: DropReason) => void,
   ) {
+    this.transport = transportOf(socket);
     socket.on('pong', () => (this.alive = true));
     socket.on('message', () => (this.alive = true));
     socket.on('close', () => clearTimeout(this.deadline));
@@ -69,6 +91,14 @@ export class StreamClient {
     if (this.socket.bufferedAmount > this.policy.maxBufferedBytes) {
       this.drop(CLOSE_CODES.slowClient, 'slow client: unread data over the limit', 'slow');
       return false;
+    }
+    if (this.transport !== undefined && !this.corked) {
+      this.corked = true;
+      this.transport.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.transport?.uncork();
+      });
     }
     this.socket.send(bytes, { binary: false });
     return true;

@@ -92,6 +92,26 @@ describe('stream client', () => {
     expect(socket.terminated).toBe(false);
   });
 
+  it('batches the messages of one event-loop turn into one write (cork until the turn ends)', () => {
+    const { socket, c } = client({ maxBufferedBytes: 1_000_000, closeGraceMs: 500 });
+    const tcp = { corks: 0, uncorks: 0, cork: () => tcp.corks++, uncork: () => tcp.uncorks++ };
+    Object.assign(socket, { _socket: tcp });
+    const batched = new StreamClient(
+      socket,
+      SUB,
+      { maxBufferedBytes: 1_000_000, closeGraceMs: 500 },
+      () => {},
+    );
+    for (let i = 0; i < 5; i++) batched.send(Buffer.from('{}'));
+    expect(tcp).toMatchObject({ corks: 1, uncorks: 0 });
+    vi.runAllTimers();
+    expect(tcp).toMatchObject({ corks: 1, uncorks: 1 });
+    batched.send(Buffer.from('{}'));
+    expect(tcp.corks).toBe(2);
+    // Without a ws socket underneath, messages are simply written.
+    expect(c.send(Buffer.from('{}'))).toBe(true);
+  });
+
   it('heartbeat: pings while the peer answers, cuts it off after one unanswered ping', () => {
     const { socket, drops, c } = client();
     expect(c.heartbeat()).toBe(true);
