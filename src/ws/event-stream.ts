@@ -137,13 +137,13 @@ export class EventStream {
   }
 
   /** Closes every stream (going away) and stops the heartbeat; resolves when all are closed. */
-  async close(): Promise<void> {
+  async close(graceMs = Math.min(this.settings.closeGraceMs, 1000)): Promise<void> {
     clearInterval(this.heartbeat);
     const closed = [...this.clients].map(
       (client) =>
         new Promise<void>((resolve) => {
           client.socket.on('close', () => resolve());
-          client.drop(CLOSE_CODES.goingAway, 'server shutting down', 'shutdown');
+          client.drop(CLOSE_CODES.goingAway, 'server shutting down', 'shutdown', graceMs);
           if (client.socket.readyState === 3) resolve();
         }),
     );

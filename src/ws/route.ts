@@ -2,13 +2,18 @@
 // middleware as every REST route (HTTP Basic; a browser sends the credentials it used for the page),
 // so a refused login is a plain 401/429 before any upgrade. `?conference=NAME` subscribes to one
 // conference, with the same 404/403 as /my/conferencedetails/NAME.
+//
+// Browsers attach cached Basic credentials to any page's WebSocket to this host, and WebSockets are
+// not bound by CORS: a hostile page could read a logged-in user's stream (cross-site WebSocket
+// hijacking). So a request that carries an Origin (browsers always send one) must come from this
+// host's own pages, like the wallboard; programs that send no Origin are not affected.
 import { upgradeWebSocket } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import type { AppDeps } from '../http/app.js';
 import { controlledConference } from '../http/conference-access.js';
 import { currentUser, type AppEnv } from '../http/context.js';
-import { HttpError } from '../http/errors.js';
+import { forbidden, HttpError } from '../http/errors.js';
 import { STREAM_PATH } from './protocol.js';
 import { isStreamSocket } from './stream-client.js';
 
@@ -25,11 +30,25 @@ export function createStreamServer(): WebSocketServer {
   });
 }
 
+/** True without an Origin (not a browser), else when the Origin names the host the request went to. */
+export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  if (host === undefined || origin === 'null') return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 export function registerEventStreamRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get(STREAM_PATH, async (c, next) => {
     const stream = deps.events;
     if (stream === undefined) throw new HttpError(503, 'the event stream is not available');
     const user = currentUser(c);
+    if (!sameOrigin(c.req.header('origin'), c.req.header('host')))
+      throw forbidden('the event stream only accepts pages served by this daemon');
     const only = c.req.query('conference');
     const conference =
       only === undefined ? undefined : (await controlledConference(c, deps.store, only)).name;

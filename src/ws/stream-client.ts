@@ -105,12 +105,12 @@ export class StreamClient {
   }
 
   /** Starts the close handshake; the socket is destroyed if it has not completed by the deadline. */
-  drop(code: number, reason: string, why: DropReason): void {
+  drop(code: number, reason: string, why: DropReason, graceMs = this.policy.closeGraceMs): void {
     if (this.closing) return;
     this.closing = true;
     this.onDrop(this, why);
     this.socket.close(code, reason);
-    this.deadline = setTimeout(() => this.socket.terminate(), this.policy.closeGraceMs);
+    this.deadline = setTimeout(() => this.socket.terminate(), graceMs);
     this.deadline.unref();
   }
 

@@ -136,6 +136,23 @@ describe('event stream', () => {
     expect(everything.messages.some((m) => m.type.startsWith('call.'))).toBe(true);
   });
 
+  it("refuses browsers on other sites' pages (cross-site WebSocket hijacking), accepts its own", async () => {
+    const harness = await synced();
+    const host = new URL(harness.url).host;
+    await expect(
+      connectStream(harness.url, 'owner', { wsOptions: { origin: 'http://evil.example' } }),
+    ).rejects.toThrow(/403/);
+    await expect(connectStream(harness.url, 'owner', { wsOptions: { origin: 'null' } })).rejects.toThrow(
+      /403/,
+    );
+    await expect(
+      connectStream(harness.url, 'owner', { wsOptions: { origin: `http://${host}.evil.example` } }),
+    ).rejects.toThrow(/403/);
+    const own = await connectStream(harness.url, 'owner', { wsOptions: { origin: `http://${host}` } });
+    open.push(own);
+    await own.waitFor((m) => m.type === 'snapshot');
+  });
+
   it('ends the streams of a user whose password changes, with close code 4001', async () => {
     const harness = await synced();
     const owner = await stream(harness, 'owner');

@@ -222,6 +222,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     ],
     responses: {
       ...ERRORS_CONFERENCE,
+      403: "Not the owner, a delegate or an admin of `conference`; or a page of another site (the Origin is not this host's).",
       426: 'Not a WebSocket upgrade request.',
       429: 'Too many streams for this user.',
       503: 'Too many streams open.',
