@@ -6,22 +6,14 @@
 // the entities the event names against the live state: O(1) views per event, the whole node only on a
 // resync. Diffing (rather than translating the event) also makes a resync after a lost connection
 // produce exactly the deltas that happened meanwhile, and never reports a change the state did not make.
+// Conferences are diffed here, calls in call-projection.ts.
 import type { EslEvent } from '../esl/events.js';
-import { isLive } from '../state/active-cdr.js';
-import type { Call } from '../state/calls.js';
 import { CONFERENCE_SUBCLASS, MAX_MEMBER_ID, type Conference } from '../state/conferences.js';
-import { id, int, text } from '../state/event-fields.js';
+import { int, text } from '../state/event-fields.js';
 import type { LiveState } from '../state/node-state.js';
+import { CallProjection, type PublishedCall } from './call-projection.js';
 import type { AdminCallView, CallEventType, ConferenceView, MemberView, StreamMessage } from './protocol.js';
-import {
-  adminCallView,
-  floorHolder,
-  memberView,
-  originUser,
-  sameMember,
-  type ConferenceAccess,
-  type Directory,
-} from './views.js';
+import { floorHolder, memberView, sameMember, type ConferenceAccess, type Directory } from './views.js';
 
 /** One thing that changed, with what decides who may be told. */
 export type Change =
@@ -61,26 +53,9 @@ interface ProjectedConference {
   members: Map<number, MemberView>;
 }
 
-interface ProjectedCall {
-  users: readonly string[];
-  origin: string | undefined;
-  view: AdminCallView;
-  /** The serialized view: an unchanged call publishes nothing. */
-  signature: string;
-}
-
-interface ProjectedNode {
-  calls: Map<string, ProjectedCall>;
-  /** Channel uuid → id of the published call it belongs to. */
-  channels: Map<string, string>;
-}
-
-/** Event headers naming channels whose call an event may change (bridges join two calls). */
-const CHANNEL_HEADERS = ['Unique-ID', 'Other-Leg-Unique-ID', 'Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'];
-
 export class StreamProjection {
   private readonly conferences = new Map<string, ProjectedConference>();
-  private readonly nodes = new Map<string, ProjectedNode>();
+  private readonly calls: CallProjection;
   /** Nodes announced as unavailable (all nodes start so: nothing is synced before the first snapshot). */
   private readonly unavailable = new Set<string>();
 
@@ -88,6 +63,7 @@ export class StreamProjection {
     private readonly live: LiveState,
     private readonly directory: Directory,
   ) {
+    this.calls = new CallProjection(live);
     for (const nodeId of live.nodeIds()) if (live.node(nodeId)?.synced !== true) this.unavailable.add(nodeId);
   }
 
@@ -101,18 +77,7 @@ export class StreamProjection {
       const memberId = int(event.headers, 'Member-ID', 1, MAX_MEMBER_ID);
       this.diffConference(name, memberId, changes);
     } else if (event.name.startsWith('CHANNEL_')) {
-      const callIds = new Set<string>();
-      const published = this.node(nodeId);
-      const channels = this.live.node(nodeId)?.calls.channels;
-      for (const header of CHANNEL_HEADERS) {
-        const uuid = id(event.headers, header);
-        if (uuid === undefined) continue;
-        const before = published.channels.get(uuid);
-        if (before !== undefined) callIds.add(before);
-        const now = channels?.get(uuid)?.call.id;
-        if (now !== undefined) callIds.add(now);
-      }
-      for (const callId of callIds) this.diffCall(nodeId, callId, changes);
+      this.calls.applyEvent(nodeId, event, changes);
     }
     return changes;
   }
@@ -132,9 +97,7 @@ export class StreamProjection {
     const names = new Set(node.conferences.conferences.keys());
     for (const [name, published] of this.conferences) if (published.node === nodeId) names.add(name);
     for (const name of names) this.diffConference(name, undefined, changes);
-    const callIds = new Set(node.calls.calls.keys());
-    for (const callId of this.node(nodeId).calls.keys()) callIds.add(callId);
-    for (const callId of callIds) this.diffCall(nodeId, callId, changes);
+    this.calls.resyncNode(nodeId, changes);
     if (this.unavailable.delete(nodeId))
       changes.push({ kind: 'node', message: { type: 'node.available', node: nodeId } });
     return changes;
@@ -171,12 +134,8 @@ export class StreamProjection {
   }
 
   /** Published calls, for snapshots. */
-  *publishedCalls(): Generator<{
-    users: readonly string[];
-    origin: string | undefined;
-    view: AdminCallView;
-  }> {
-    for (const node of this.nodes.values()) yield* node.calls.values();
+  publishedCalls(): Iterable<PublishedCall> {
+    return this.calls.published();
   }
 
   conferenceView(name: string): ConferenceView | undefined {
@@ -193,12 +152,6 @@ export class StreamProjection {
       floor: published.floor,
       members: [...published.members.values()],
     };
-  }
-
-  private node(nodeId: string): ProjectedNode {
-    let node = this.nodes.get(nodeId);
-    if (node === undefined) this.nodes.set(nodeId, (node = { calls: new Map(), channels: new Map() }));
-    return node;
   }
 
   // ---- conferences ----
@@ -304,51 +257,4 @@ export class StreamProjection {
     const others = { ...view, canSpeak: old.canSpeak, canHear: old.canHear, talking: old.talking };
     if (!told || !sameMember(old, others)) emit({ type: 'member.updated', conference, member: view });
   }
-
-  // ---- calls ----
-
-  private diffCall(nodeId: string, callId: string, out: Change[]): void {
-    const published = this.node(nodeId);
-    const node = this.live.node(nodeId);
-    const call: Call | undefined = node?.calls.calls.get(callId);
-    const old = published.calls.get(callId);
-    if (call === undefined || !isLive(call)) {
-      if (old === undefined) return;
-      this.unindexCall(published, callId, old);
-      published.calls.delete(callId);
-      out.push({
-        kind: 'call',
-        before: old.users,
-        after: null,
-        type: 'call.ended',
-        view: old.view,
-        origin: old.origin,
-      });
-      return;
-    }
-    const view = adminCallView(nodeId, call);
-    const signature = JSON.stringify(view);
-    const users = [...call.users];
-    if (old !== undefined && old.signature === signature && sameList(old.users, users)) return;
-    const type: CallEventType =
-      old === undefined
-        ? 'call.created'
-        : old.view.state !== view.state
-          ? `call.${view.state}`
-          : 'call.updated';
-    if (old !== undefined) this.unindexCall(published, callId, old);
-    const next: ProjectedCall = { users, origin: originUser(call), view, signature };
-    published.calls.set(callId, next);
-    for (const leg of view.legs) published.channels.set(leg.uuid, callId);
-    out.push({ kind: 'call', before: old?.users ?? null, after: users, type, view, origin: next.origin });
-  }
-
-  private unindexCall(published: ProjectedNode, callId: string, old: ProjectedCall): void {
-    for (const leg of old.view.legs)
-      if (published.channels.get(leg.uuid) === callId) published.channels.delete(leg.uuid);
-  }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
