@@ -6,6 +6,7 @@ import { benchCommands } from './commands.js';
 import { benchIngest } from './ingest.js';
 import { benchMemory } from './memory.js';
 import { benchResync } from './resync.js';
+import { benchFanout } from './ws-fanout.js';
 
 const only = process.argv.slice(2);
 const suites: Array<[string, () => Promise<string[]>]> = [
@@ -14,6 +15,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
   ['resync', benchResync],
   ['commands', benchCommands],
   ['activecdrs', benchActiveCdrs],
+  ['fanout', benchFanout],
 ];
 
 console.log(
