@@ -4,7 +4,9 @@
 // client can replace what it holds instead of patching fields.
 import type { MemberDetails } from '../domain/conference-details.js';
 import type { CallProgress } from '../state/call-progress.js';
-import type { ChannelPhase } from '../state/calls.js';
+import type { LegView } from '../state/leg-view.js';
+
+export type { LegView };
 
 /** Where the stream is served (also under /sipxconfig/rest, like every route). */
 export const STREAM_PATH = '/events';
@@ -49,19 +51,6 @@ export interface UserCallView {
   recipient: string;
   internal: boolean;
   'start-time': number;
-}
-
-export interface LegView {
-  uuid: string;
-  name: string;
-  direction: 'inbound' | 'outbound';
-  user: string;
-  'caller-id-number': string;
-  'caller-id-name': string;
-  destination: string;
-  state: ChannelPhase;
-  'created-time': number;
-  'answered-time': number | null;
 }
 
 /** A call as an admin sees it (/api/activecalls): absolute direction and the legs. */

@@ -3,9 +3,10 @@
 import { memberDetails, type MemberIdentity } from '../domain/conference-details.js';
 import { activeCdr } from '../state/active-cdr.js';
 import { callProgress } from '../state/call-progress.js';
-import type { Call, Channel } from '../state/calls.js';
+import type { Call } from '../state/calls.js';
 import type { Conference, Member } from '../state/conferences.js';
-import type { AdminCallView, ConferenceView, LegView, MemberView, UserCallView } from './protocol.js';
+import { legView } from '../state/leg-view.js';
+import type { AdminCallView, ConferenceView, MemberView, UserCallView } from './protocol.js';
 
 /** What the store says about a conference: who may see it, and the details' stored fields. */
 export interface ConferenceAccess {
@@ -64,21 +65,6 @@ export function sameMember(a: MemberView, b: MemberView): boolean {
     a.uuid === b.uuid &&
     a.joinTime === b.joinTime
   );
-}
-
-function legView(leg: Channel): LegView {
-  return {
-    uuid: leg.uuid,
-    name: leg.name,
-    direction: leg.direction,
-    user: leg.user ?? '',
-    'caller-id-number': leg.callerIdNumber,
-    'caller-id-name': leg.callerIdName,
-    destination: leg.destination,
-    state: leg.phase,
-    'created-time': leg.createdAt,
-    'answered-time': leg.answeredAt ?? null,
-  };
 }
 
 /** The call as an admin sees it; user views are derived from it (see userCallView). */

@@ -15,8 +15,9 @@ import { badRequest, nodeUnavailable } from '../errors.js';
 import { formatOf, JSON_CONTENT_TYPE, respondJson, XML_CONTENT_TYPE, xmlSafeText } from '../represent.js';
 import { SipDomainResolver } from '../sip-domain.js';
 import { activeCdr, isLive, type ActiveCdr } from '../../state/active-cdr.js';
-import type { Call, Channel } from '../../state/calls.js';
+import type { Call } from '../../state/calls.js';
 import { callProgress, type CallProgress } from '../../state/call-progress.js';
+import { legView, type LegView } from '../../state/leg-view.js';
 import type { LiveState } from '../../state/node-state.js';
 
 export type UserCdr = ActiveCdr & { uuid: string; state: CallProgress };
@@ -109,42 +110,14 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 const byStartTime = (a: { 'start-time': number }, b: { 'start-time': number }) =>
   a['start-time'] - b['start-time'];
 
-export interface AdminLeg {
-  uuid: string;
-  name: string;
-  direction: 'inbound' | 'outbound';
-  user: string;
-  'caller-id-number': string;
-  'caller-id-name': string;
-  destination: string;
-  state: Channel['phase'];
-  'created-time': number;
-  'answered-time': number | null;
-}
-
 export type AdminCall = Omit<ActiveCdr, 'direction'> & {
   /** INCOMING: a phone or trunk called the switch; OUTGOING: the switch placed it (click-to-call, dial). */
   direction: 'INCOMING' | 'OUTGOING';
   uuid: string;
   node: string;
   state: CallProgress;
-  legs: AdminLeg[];
+  legs: LegView[];
 };
-
-function adminLeg(leg: Channel): AdminLeg {
-  return {
-    uuid: leg.uuid,
-    name: leg.name,
-    direction: leg.direction,
-    user: leg.user ?? '',
-    'caller-id-number': leg.callerIdNumber,
-    'caller-id-name': leg.callerIdName,
-    destination: leg.destination,
-    state: leg.phase,
-    'created-time': leg.createdAt,
-    'answered-time': leg.answeredAt ?? null,
-  };
-}
 
 export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const domains = new SipDomainResolver(deps.config.fsDomain, deps.esl, deps.logger);
@@ -222,6 +195,6 @@ function adminCall(call: Call, node: string, domain: string, now: number): Admin
     uuid: call.id,
     node,
     state: callProgress(call),
-    legs: call.legs.map(adminLeg),
+    legs: call.legs.map(legView),
   };
 }
