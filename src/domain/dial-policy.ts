@@ -6,9 +6,10 @@
 import type { Check } from './url-decoding.js';
 import { fail, ok } from './url-decoding.js';
 
-/** Same grammars as the store's user names and IM ids. */
-export const USER_NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
-export const IM_ID_RE = /^[A-Za-z0-9._@+-]{1,64}$/;
+// The store's own grammars for user names and IM ids: one definition, in users.ts.
+import { IM_ID_RE, USER_NAME_RE } from './users.js';
+
+export { IM_ID_RE, USER_NAME_RE };
 export const CALLER_ID_NUMBER_RE = /^\+?[0-9A-Za-z*#._-]{1,32}$/;
 /** One word (FreeSWITCH splits arguments on spaces): letters/digits of any script and . _ - */
 export const CALLER_ID_NAME_RE = /^[\p{L}\p{M}\p{N}._-]{1,64}$/u;
