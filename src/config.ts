@@ -40,6 +40,8 @@ export interface Config {
   originateTimeoutS: number;
   /** Click-to-call calls one user may place per minute (toll-fraud limit). */
   callsPerMinute: number;
+  /** GET /metrics without credentials (for a Prometheus on a trusted network); admin-only otherwise. */
+  metricsOpen: boolean;
   /** The listener FreeSWITCH's mod_xml_curl fetches configuration from; undefined (off) without FSCONFIG_SECRET. */
   fsconfig: FsconfigListenerConfig | undefined;
 }
@@ -176,6 +178,9 @@ export function loadConfig(env: Env = process.env): Config {
   const sipProfile = word('SIP_PROFILE', get('SIP_PROFILE') ?? 'external');
   const originateTimeoutS = parseIntIn('ORIGINATE_TIMEOUT_S', get('ORIGINATE_TIMEOUT_S') ?? '30', 5, 300);
   const callsPerMinute = parseIntIn('CALLS_PER_MINUTE', get('CALLS_PER_MINUTE') ?? '10', 1, 10_000);
+  const metricsOpenRaw = get('METRICS_OPEN') ?? 'false';
+  if (metricsOpenRaw !== 'true' && metricsOpenRaw !== 'false')
+    throw new ConfigError('METRICS_OPEN', `expected true or false, got "${metricsOpenRaw}"`);
   const fsconfig = fsconfigListener(get);
 
   return {
@@ -196,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     sipProfile,
     originateTimeoutS,
     callsPerMinute,
+    metricsOpen: metricsOpenRaw === 'true',
     fsconfig,
   };
 }

@@ -30,7 +30,7 @@ import { registerCallRoutes } from './routes/calls.js';
 import { registerConferenceCommandRoutes } from './routes/conference-commands.js';
 import { registerConferenceDetailsRoutes } from './routes/conference-details.js';
 import { registerHealthRoutes } from './routes/health.js';
-import { registerMetricsRoutes } from './routes/metrics.js';
+import { registerMetricsRoutes, registerOpenMetricsRoutes } from './routes/metrics.js';
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
@@ -61,6 +61,7 @@ export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
 /** Families anyone may call; registered before the auth middleware. */
 const PUBLIC_FAMILIES: readonly RouteFamily[] = [
   registerHealthRoutes,
+  registerOpenMetricsRoutes,
   // Last: the OpenAPI document treats the routes registered before it as the public ones.
   registerOpenApiRoutes,
 ];

@@ -30,6 +30,19 @@ describe('/metrics', () => {
     expect((await h.request('GET', '/sipxconfig/rest/metrics', { as: 'admin' })).status).toBe(200);
   });
 
+  it('with METRICS_OPEN=true needs no credentials (and the OpenAPI document says it is public)', async () => {
+    h = await startHarness({ env: { METRICS_OPEN: 'true' } });
+    const res = await h.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('fsconfd_');
+    const doc = (await (await h.request('GET', '/openapi.json')).json()) as {
+      paths: Record<string, { get?: { security?: unknown[] } }>;
+    };
+    expect(doc.paths['/metrics']?.get?.security).toEqual([]);
+    // The rest of the API still needs a login.
+    expect((await h.request('GET', '/my/conferences')).status).toBe(401);
+  });
+
   it('follows the node, its live members, requests by route pattern and refused logins', async () => {
     h = await startHarness();
     const harness = h;

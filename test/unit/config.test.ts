@@ -44,6 +44,7 @@ describe('configuration from the environment', () => {
     [{ CONFERENCE_PROFILE: 'a b' }, 'CONFERENCE_PROFILE'],
     [{ ORIGINATE_TIMEOUT_S: '1' }, 'ORIGINATE_TIMEOUT_S'],
     [{ ESL_TIMEOUT_MS: '-1' }, 'ESL_TIMEOUT_MS'],
+    [{ METRICS_OPEN: 'yes' }, 'METRICS_OPEN'],
     [{ FSCONFIG_PORT: '0' }, 'FSCONFIG_PORT'],
     [{ FSCONFIG_HOST: 'two words' }, 'FSCONFIG_HOST'],
     [{ FSCONFIG_SECRET: 'short' }, 'FSCONFIG_SECRET'],
