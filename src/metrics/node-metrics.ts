@@ -4,7 +4,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EslClientStats, EslConnectionState } from '../esl/client.js';
 import { isLive } from '../state/active-cdr.js';
-import type { LiveState } from '../state/node-state.js';
+import type { LiveState, NodeState } from '../state/node-state.js';
 import type { NodeSync } from '../state/resync.js';
 import { EventRate } from './event-rate.js';
 
@@ -39,8 +39,20 @@ export function createNodeMetrics(registry: Registry, prefix: string, sources: N
     for (const client of sources.esl()) rateOf(client.nodeId).record(now, client.stats.eventsReceived);
   };
 
-  /** A counter whose value is owned elsewhere (a stats field): set on each scrape. */
-  const statCounter = (name: string, help: string, read: (stats: Readonly<EslClientStats>) => number) =>
+  // Every per-node series reads its values from the objects that own them, on each scrape.
+  type NodeValues = () => Iterable<readonly [node: string, value: number]>;
+  const nodeGauge = (name: string, help: string, values: NodeValues) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: ['node'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [node, value] of values()) this.set({ node }, value);
+      },
+    });
+  const nodeCounter = (name: string, help: string, values: NodeValues) =>
     new Counter({
       name: `${prefix}${name}`,
       help,
@@ -48,21 +60,27 @@ export function createNodeMetrics(registry: Registry, prefix: string, sources: N
       registers: [registry],
       collect() {
         this.reset();
-        for (const client of sources.esl()) this.inc({ node: client.nodeId }, read(client.stats));
+        for (const [node, value] of values()) this.inc({ node }, value);
       },
     });
+  const perClient = (read: (client: EslNodeSource) => number): NodeValues =>
+    function* () {
+      for (const client of sources.esl()) yield [client.nodeId, read(client)] as const;
+    };
+  const perSync = (read: (sync: Pick<NodeSync, 'status' | 'stats'>) => number): NodeValues =>
+    function* () {
+      for (const [node, sync] of sources.syncs) yield [node, read(sync)] as const;
+    };
+  const perLiveNode = (read: (node: NodeState | undefined) => number): NodeValues =>
+    function* () {
+      for (const node of sources.live.nodeIds()) yield [node, read(sources.live.node(node))] as const;
+    };
 
-  new Gauge({
-    name: `${prefix}esl_up`,
-    help: '1 while the ESL connection to the node is up (authenticated and subscribed).',
-    labelNames: ['node'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const client of sources.esl())
-        this.set({ node: client.nodeId }, client.state === 'connected' ? 1 : 0);
-    },
-  });
+  nodeGauge(
+    'esl_up',
+    '1 while the ESL connection to the node is up (authenticated and subscribed).',
+    perClient((c) => (c.state === 'connected' ? 1 : 0)),
+  );
   new Gauge({
     name: `${prefix}esl_state`,
     help: 'ESL connection state of the node: 1 for the current state, 0 for the others.',
@@ -74,101 +92,94 @@ export function createNodeMetrics(registry: Registry, prefix: string, sources: N
         for (const state of STATES) this.set({ node: client.nodeId, state }, client.state === state ? 1 : 0);
     },
   });
-  statCounter('esl_reconnects_total', 'ESL connection attempts after the first one.', (s) => s.reconnects);
-  statCounter('esl_events_total', 'Events received from the node.', (s) => s.eventsReceived);
-  statCounter(
+  nodeCounter(
+    'esl_reconnects_total',
+    'ESL connection attempts after the first one.',
+    perClient((c) => c.stats.reconnects),
+  );
+  nodeCounter(
+    'esl_events_total',
+    'Events received from the node.',
+    perClient((c) => c.stats.eventsReceived),
+  );
+  nodeCounter(
     'esl_decode_errors_total',
     'Event frames that could not be decoded, and byte streams that lost their framing.',
-    (s) => s.decodeErrors,
+    perClient((c) => c.stats.decodeErrors),
   );
-  statCounter(
+  nodeCounter(
     'esl_auth_failures_total',
     'ESL logins the node refused (wrong password).',
-    (s) => s.authFailures,
+    perClient((c) => c.stats.authFailures),
   );
-  statCounter(
+  nodeCounter(
     'esl_listener_errors_total',
     'Errors thrown by event listeners (bugs).',
-    (s) => s.listenerErrors,
+    perClient((c) => c.stats.listenerErrors),
   );
-  new Gauge({
-    name: `${prefix}esl_events_per_second`,
-    help: 'Events received per second from the node, over the last 10 seconds.',
-    labelNames: ['node'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
+  nodeGauge(
+    'esl_events_per_second',
+    'Events received per second from the node, over the last 10 seconds.',
+    () => {
       sample(Date.now());
-      for (const client of sources.esl())
-        this.set({ node: client.nodeId }, rateOf(client.nodeId).perSecond());
+      return perClient((c) => rateOf(c.nodeId).perSecond())();
     },
-  });
+  );
 
-  new Gauge({
-    name: `${prefix}node_synced`,
-    help: "1 while the node's live state is in sync (built from a snapshot and kept by events).",
-    labelNames: ['node'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [node, sync] of sources.syncs) this.set({ node }, sync.status === 'synced' ? 1 : 0);
-    },
-  });
-  new Counter({
-    name: `${prefix}node_resyncs_total`,
-    help: 'Snapshots of the node taken and swapped in (one per (re)connect, more after failures).',
-    labelNames: ['node'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [node, sync] of sources.syncs) this.inc({ node }, sync.stats.resyncs);
-    },
-  });
-  new Counter({
-    name: `${prefix}node_events_applied_total`,
-    help: "Events that changed the node's live state.",
-    labelNames: ['node'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [node, sync] of sources.syncs) this.inc({ node }, sync.stats.eventsApplied);
-    },
-  });
+  nodeGauge(
+    'node_synced',
+    "1 while the node's live state is in sync (built from a snapshot and kept by events).",
+    perSync((sync) => (sync.status === 'synced' ? 1 : 0)),
+  );
+  nodeCounter(
+    'node_resyncs_total',
+    'Snapshots of the node taken and swapped in (one per (re)connect, more after failures).',
+    perSync((sync) => sync.stats.resyncs),
+  );
+  nodeCounter(
+    'node_events_applied_total',
+    "Events that changed the node's live state.",
+    perSync((sync) => sync.stats.eventsApplied),
+  );
 
-  const liveGauge = (name: string, help: string, count: (nodeId: string) => number) =>
-    new Gauge({
-      name: `${prefix}${name}`,
-      help,
-      labelNames: ['node'] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const node of sources.live.nodeIds()) this.set({ node }, count(node));
-      },
-    });
-  const nodeState = (nodeId: string) => sources.live.node(nodeId);
-  liveGauge('live_calls', 'Live calls (at least one leg not hung up).', (id) => {
-    let live = 0;
-    for (const call of nodeState(id)?.calls.calls.values() ?? []) if (isLive(call)) live++;
-    return live;
-  });
-  liveGauge('live_channels', 'Live channels (call legs).', (id) => nodeState(id)?.calls.channels.size ?? 0);
-  liveGauge(
+  nodeGauge(
+    'live_calls',
+    'Live calls (at least one leg not hung up).',
+    perLiveNode((node) => {
+      let live = 0;
+      for (const call of node?.calls.calls.values() ?? []) if (isLive(call)) live++;
+      return live;
+    }),
+  );
+  nodeGauge(
+    'live_channels',
+    'Live channels (call legs).',
+    perLiveNode((node) => node?.calls.channels.size ?? 0),
+  );
+  nodeGauge(
     'live_conferences',
     'Running conferences.',
-    (id) => nodeState(id)?.conferences.conferences.size ?? 0,
+    perLiveNode((node) => node?.conferences.conferences.size ?? 0),
   );
-  liveGauge('live_members', 'Conference members.', (id) => {
-    let members = 0;
-    for (const conf of nodeState(id)?.conferences.conferences.values() ?? []) members += conf.members.size;
-    return members;
-  });
-  liveGauge('live_talking_members', 'Conference members talking right now.', (id) => {
-    let talking = 0;
-    for (const conf of nodeState(id)?.conferences.conferences.values() ?? [])
-      for (const member of conf.members.values()) if (member.talking) talking++;
-    return talking;
-  });
+  nodeGauge(
+    'live_members',
+    'Conference members.',
+    perLiveNode((node) => {
+      let members = 0;
+      for (const conf of node?.conferences.conferences.values() ?? []) members += conf.members.size;
+      return members;
+    }),
+  );
+  nodeGauge(
+    'live_talking_members',
+    'Conference members talking right now.',
+    perLiveNode((node) => {
+      let talking = 0;
+      for (const conf of node?.conferences.conferences.values() ?? [])
+        for (const member of conf.members.values()) if (member.talking) talking++;
+      return talking;
+    }),
+  );
 
   return { sample };
 }
