@@ -7,6 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { startHarness, USERS, type Harness, type HarnessOptions } from './daemon-harness.js';
 import { basic, TEST_SCRYPT } from './http.js';
+import type { ConferenceDetails, MemberDetails } from '../../src/domain/conference-details.js';
 
 export type Principal = keyof typeof USERS;
 
@@ -35,27 +36,9 @@ export interface ConferenceHarness extends Harness {
   addConference(input: ConferenceInput): Promise<void>;
 }
 
-export interface DetailsMember {
-  id: number;
-  name: string;
-  imId: string;
-  uuid: string;
-  volumeIn: number;
-  volumeOut: number;
-  energyLevel: number;
-  canHear: boolean;
-  canSpeak: boolean;
-  talking: boolean;
-  moderator: boolean;
-  joinTime: number;
-}
-
-export interface DetailsBody {
-  extension: string;
-  description: string;
-  locked: boolean;
-  members: DetailsMember[];
-}
+// The details document as the route builds it (a test that reads the wire asserts the same shape).
+export type DetailsMember = MemberDetails;
+export type DetailsBody = ConferenceDetails;
 
 export async function startConferenceHarness(options: HarnessOptions = {}): Promise<ConferenceHarness> {
   const h = await startHarness(options);
