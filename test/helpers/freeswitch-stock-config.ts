@@ -1,6 +1,6 @@
 // Small copies of FreeSWITCH's own stock configuration (repository signalwire/freeswitch), the
 // reference the fsconfig answers are compared with element by element, and the tools to compare them.
-import { XMLParser } from 'fast-xml-parser';
+import { parseXmlTree, type XmlElement } from '../../src/sim/xml-tree.js';
 
 /** conf/directory/default/1000.xml (commit 5bd15dd66fbeb969fa138edfebaffdd26705f03b), verbatim. */
 export const STOCK_DIRECTORY_USER = `<include>
@@ -133,44 +133,13 @@ export const DIALPLAN_XML_READS: Record<string, readonly string[]> = {
   'anti-action': ['application', 'data', 'inline', 'loop'],
 };
 
-/** One element: its tag, attributes and child elements, in document order. */
-export interface XmlElement {
-  tag: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-}
+export type { XmlElement };
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  preserveOrder: true,
-  ignoreDeclaration: true,
-  parseAttributeValue: false,
-  parseTagValue: false,
-  processEntities: true,
-});
-
-type Ordered = Array<Record<string, unknown>>;
-
-function toElements(nodes: Ordered): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (const node of nodes) {
-    const tag = Object.keys(node).find((k) => k !== ':@');
-    if (tag === undefined || tag === '#text' || tag === '#comment') continue;
-    out.push({
-      tag,
-      attrs: (node[':@'] as Record<string, string> | undefined) ?? {},
-      children: toElements(node[tag] as Ordered),
-    });
-  }
-  return out;
-}
-
-/** The root element of an XML text. */
+/** The root element of an XML text (the simulator's own tree reader; throws when it is not one element). */
 export function parseXml(text: string): XmlElement {
-  const roots = toElements(parser.parse(text) as Ordered);
-  if (roots.length !== 1) throw new Error(`expected one root element, got ${roots.length}`);
-  return roots[0]!;
+  const root = parseXmlTree(text);
+  if (root === undefined) throw new Error('expected one root element');
+  return root;
 }
 
 /** Every element under `root` (itself included) whose tag is `tag`, in document order. */
