@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon.js';
 import { newConference } from '../../src/domain/conferences.js';
 import { newUser } from '../../src/domain/users.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import type { Reachability, SimUser } from '../../src/sim/model/config.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
 import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
@@ -51,13 +51,80 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+/** The simulator's directory and reachability for the test users' phones (each answers after 50 ms). */
+export function phoneTables(): {
+  users: Record<string, SimUser>;
+  reachability: Record<string, Reachability>;
+} {
   const users: Record<string, SimUser> = {};
   const reachability: Record<string, Reachability> = {};
   for (const [user, contact] of Object.entries(PHONES)) {
     users[user] = { contact };
     reachability[contact] = { kind: 'answer', afterMs: 50 };
   }
+  return { users, reachability };
+}
+
+/** A temporary DATA_DIR holding a store file with the test users and conferences. */
+export async function seededDataDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const storeUsers = await Promise.all(
+    Object.values(USERS).map((u) => newUser(u, { sipDomain: TEST_DOMAIN, scrypt: TEST_SCRYPT })),
+  );
+  const file = {
+    format: STORE_FORMAT,
+    version: STORE_VERSION,
+    users: storeUsers,
+    conferences: Object.values(CONFERENCES).map((c) => newConference(c)),
+  };
+  await writeFile(join(dir, STORE_FILE_NAME), JSON.stringify(file), { mode: 0o600 });
+  return dir;
+}
+
+/** A debug logger whose lines are kept, so tests can check what reached the log. */
+export function capturedLogger(): { logger: Logger; logs: string[] } {
+  const logs: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+  return { logger, logs };
+}
+
+/** Polls `check` until it returns true, or throws after `ms`. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A request to the daemon, authenticated as one of USERS when `as` is given, JSON body if any. */
+export function daemonRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { as?: keyof typeof USERS; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.as) headers['Authorization'] = basic(USERS[opts.as].userName, USERS[opts.as].password);
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  return fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { users, reachability } = phoneTables();
   const dialplan = Object.fromEntries(
     Object.values(CONFERENCES).map((c) => [
       c.extension,
@@ -71,28 +138,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dialplan,
   });
 
-  const dir = await mkdtemp(join(tmpdir(), 'daemon-test-'));
-  const storeUsers = await Promise.all(
-    Object.values(USERS).map((u) => newUser(u, { sipDomain: TEST_DOMAIN, scrypt: TEST_SCRYPT })),
-  );
-  const file = {
-    format: STORE_FORMAT,
-    version: STORE_VERSION,
-    users: storeUsers,
-    conferences: Object.values(CONFERENCES).map((c) => newConference(c)),
-  };
-  await writeFile(join(dir, STORE_FILE_NAME), JSON.stringify(file), { mode: 0o600 });
-
-  const logs: string[] = [];
-  const logger = createLogger(
-    'debug',
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const dir = await seededDataDir('daemon-test-');
+  const { logger, logs } = capturedLogger();
   const config = loadConfig({
     HTTP_PORT: '1', // replaced below: port 0 is not a valid HTTP_PORT for operators
     FS_ESL: sim.eslUrl,
@@ -111,32 +158,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     eslBackoff: { initialMs: 20, maxMs: 200 },
   });
 
-  const eventually = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
-    const end = Date.now() + ms;
-    for (;;) {
-      if (await check()) return;
-      if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-
   const harness: Harness = {
     daemon,
     sim,
     config,
     url: daemon.url,
     logs,
-    request: (method, path, opts = {}) => {
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.as) headers['Authorization'] = basic(USERS[opts.as].userName, USERS[opts.as].password);
-      if (opts.json) headers['Accept'] = 'application/json';
-      let body: string | undefined;
-      if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers['Content-Type'] = 'application/json';
-      }
-      return fetch(`${daemon.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    },
+    request: (method, path, opts = {}) =>
+      daemonRequest(daemon.url, method, path, {
+        ...opts,
+        headers: { ...opts.headers, ...(opts.json ? { Accept: 'application/json' } : {}) },
+      }),
     waitSynced: (ms = 5000) =>
       eventually(() => [...daemon.syncs.values()].every((s) => s.status === 'synced'), ms),
     eventually,
