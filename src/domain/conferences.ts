@@ -145,11 +145,7 @@ export function conferenceSummary(conf: Conference) {
 /** The `setting` document of /my/conferences/{name}: sipX's fields, then the seed-003 ones. */
 export function conferenceSetting(conf: Conference) {
   return {
-    enabled: conf.enabled,
-    name: conf.name,
-    description: conf.description,
-    extension: conf.extension,
-    accessCode: conf.accessCode,
+    ...conferenceSummary(conf),
     autorecorded: conf.autorecorded,
     quickstart: conf.quickstart,
     video: conf.video,
