@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getPath } from 'hono/utils/url';
 import type { Config } from '../config.js';
 import type { ScryptParams } from '../domain/passwords.js';
+import { compileDialPolicy, type DialPolicy } from '../domain/dial-policy.js';
 import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
@@ -23,6 +24,7 @@ import type { AppEnv } from './context.js';
 import { errorResponder, HttpError } from './errors.js';
 import { addMethodNotAllowed } from './method-not-allowed.js';
 import { respondError } from './represent.js';
+import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
@@ -56,7 +58,15 @@ export interface AppDeps {
   metrics?: DaemonMetrics;
 }
 
-export type RouteFamily = (app: Hono<AppEnv>, deps: AppDeps) => void;
+/** What every route family gets: the dependencies plus what is built once per app from them. */
+export interface RouteDeps extends AppDeps {
+  /** The SIP domain per node (FS_DOMAIN, else asked of FreeSWITCH once per connection). */
+  domains: SipDomainResolver;
+  /** DIAL_ALLOW, compiled once. */
+  dialPolicy: DialPolicy;
+}
+
+export type RouteFamily = (app: Hono<AppEnv>, deps: RouteDeps) => void;
 
 /** Families anyone may call; registered before the auth middleware. */
 const PUBLIC_FAMILIES: readonly RouteFamily[] = [
@@ -90,7 +100,15 @@ export function routingPath(request: Request): string {
   return path.startsWith(`${SIPX_PREFIX}/`) ? path.slice(SIPX_PREFIX.length) : path;
 }
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  // loadConfig already refused a bad DIAL_ALLOW; failing here would be a wiring bug.
+  const policy = compileDialPolicy(appDeps.config.dialAllow);
+  if (!policy.ok) throw new Error(`DIAL_ALLOW: ${policy.error}`);
+  const deps: RouteDeps = {
+    ...appDeps,
+    domains: new SipDomainResolver(appDeps.config.fsDomain, appDeps.esl, appDeps.logger),
+    dialPolicy: policy.value,
+  };
   const app = new Hono<AppEnv>({ getPath: routingPath });
   app.onError(errorResponder(deps.logger));
   app.notFound((c) => respondError(c, 404, 'not found'));

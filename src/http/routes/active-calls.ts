@@ -8,12 +8,11 @@
 // A node that is not in sync makes the per-user views answer 503: a list missing that node's calls
 // would look like those calls had ended. The admin view lists what it has and names the missing nodes.
 import type { Context, Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { requireAdmin } from '../auth.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { badRequest, nodeUnavailable } from '../errors.js';
 import { formatOf, JSON_CONTENT_TYPE, respondJson, XML_CONTENT_TYPE, xmlSafeText } from '../represent.js';
-import { SipDomainResolver } from '../sip-domain.js';
 import { activeCdr, isLive, type ActiveCdr } from '../../state/active-cdr.js';
 import type { Call } from '../../state/calls.js';
 import { callProgress, type CallProgress } from '../../state/call-progress.js';
@@ -119,8 +118,8 @@ export type AdminCall = Omit<ActiveCdr, 'direction'> & {
   legs: LegView[];
 };
 
-export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const domains = new SipDomainResolver(deps.config.fsDomain, deps.esl, deps.logger);
+export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { domains } = deps;
   const configured = deps.config.fsDomain;
   /** The AOR domain per node: FS_DOMAIN, else the node's `domain` (asked once, then cached). */
   const domainLookup = () => {

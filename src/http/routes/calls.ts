@@ -7,17 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { parseCallTarget } from '../../domain/call-target.js';
 import { clickToCallCommand, type ClickToCallRefusal } from '../../domain/click-to-call.js';
-import { compileDialPolicy } from '../../domain/dial-policy.js';
 import type { EslClient } from '../../esl/client.js';
 import { EslNotConnectedError } from '../../esl/errors.js';
 import type { EslPool } from '../../esl/pool.js';
 import type { Logger } from '../../log.js';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { badRequest, forbidden, HttpError } from '../errors.js';
 import { SlidingWindowLimiter, tooManyRequests } from '../rate-limit.js';
 import { respond } from '../represent.js';
-import { SipDomainResolver } from '../sip-domain.js';
 
 export const CALL_PATHS = ['/my/call/:to', '/call/:to'] as const;
 const RATE_WINDOW_MS = 60_000;
@@ -71,12 +69,9 @@ function logOutcome(log: Logger, outcome: JobOutcome): void {
   log.info({ cause }, `click-to-call: the user's phone was not connected (${cause})`);
 }
 
-export function registerCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const { config } = deps;
-  const policy = compileDialPolicy(config.dialAllow);
-  if (!policy.ok) throw new Error(`DIAL_ALLOW: ${policy.error}`); // loadConfig already refused it
+export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { config, domains } = deps;
   const limiter = new SlidingWindowLimiter({ limit: config.callsPerMinute, windowMs: RATE_WINDOW_MS });
-  const domains = new SipDomainResolver(config.fsDomain, deps.esl, deps.logger);
   const baseLog = deps.logger.child({ component: 'click-to-call' });
 
   const place = async (c: Context<AppEnv>) => {
@@ -97,7 +92,7 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       dialplanContext: config.dialplanContext,
       sipProfile: config.sipProfile,
       originateTimeoutS: config.originateTimeoutS,
-      dialPolicy: policy.value,
+      dialPolicy: deps.dialPolicy,
     });
     if (!plan.ok) {
       const status = REFUSAL_STATUS[plan.reason];

@@ -5,9 +5,8 @@
 // 503 (node not in sync), 406 (not running; dial/bgdial/invite/inviteim start it instead).
 import type { Context, Hono } from 'hono';
 import { extraOwnershipTarget, parseConferenceCommand } from '../../domain/conference-command.js';
-import { compileDialPolicy } from '../../domain/dial-policy.js';
 import { canControlConference } from '../../domain/ownership.js';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { executeCommand } from '../command-execution.js';
 import { commandContext, dialsOut, rawCommandTarget } from '../command-request.js';
 import { controlledConference } from '../conference-access.js';
@@ -15,7 +14,6 @@ import { currentUser, type AppEnv } from '../context.js';
 import { badRequest, forbidden, HttpError, notFound } from '../errors.js';
 import { findLiveConference, nodeToStartOn } from '../live-conference.js';
 import { PendingRecordings } from '../live-wait.js';
-import { SipDomainResolver } from '../sip-domain.js';
 
 // `[\s\S]`, not `.`: a decoded CR/LF in the tail must reach the grammar (400), not miss the route (404).
 const PATHS = [
@@ -24,13 +22,8 @@ const PATHS = [
   '/my/conference/:confName/:command{[\\s\\S]+}',
 ];
 
-export function registerConferenceCommandRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const { store, config, logger } = deps;
-  // loadConfig already refused a bad list; an uncompilable one here would be a wiring bug.
-  const policy = compileDialPolicy(config.dialAllow);
-  if (!policy.ok) throw new Error(`DIAL_ALLOW: ${policy.error}`);
-  const dialPolicy = policy.value;
-  const domains = new SipDomainResolver(config.fsDomain, deps.esl, logger);
+export function registerConferenceCommandRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { store, config, logger, domains, dialPolicy } = deps;
   const execution = { ...deps, pendingRecordings: new PendingRecordings() };
 
   /** The SIP domain for a dialling command: of the node that hosts the conference or will start it. */
