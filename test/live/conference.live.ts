@@ -8,16 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberDetails } from '../../src/domain/conference-details.js';
 import { ADMIN, startLiveHarness, type LiveHarness } from './live-harness.js';
+import { callers, type FsMember } from './world.js';
 
-interface FsMember {
-  id: number;
-  uuid: string;
-  energy: number;
-  volume_in: number;
-  volume_out: number;
-  flags: { can_hear: boolean; can_speak: boolean; is_moderator: boolean };
-}
-interface FsConference {
+/** FreeSWITCH's view with the caller members only (json_list also lists recordings). */
+interface FsView {
   conference_name: string;
   locked: boolean;
   members: FsMember[];
@@ -55,10 +49,13 @@ afterAll(async () => {
 });
 
 /** FreeSWITCH's own view; undefined when the conference does not run. */
-async function fsView(name = CONF): Promise<FsConference | undefined> {
+async function fsView(name = CONF): Promise<FsView | undefined> {
   const reply = await h.api(`conference ${name} json_list`);
   if (reply.startsWith('-ERR')) return undefined;
-  return (JSON.parse(reply) as FsConference[])[0];
+  const conf = (JSON.parse(reply) as { conference_name: string; locked: boolean; members: [] }[])[0];
+  return (
+    conf && { conference_name: conf.conference_name, locked: conf.locked, members: callers(conf as never) }
+  );
 }
 
 async function daemonView(name = CONF): Promise<{ locked: boolean; members: MemberDetails[] } | undefined> {
@@ -69,7 +66,7 @@ async function daemonView(name = CONF): Promise<{ locked: boolean; members: Memb
 }
 
 /** The two views agree (the daemon follows events, so it gets a moment). Returns FreeSWITCH's. */
-async function agree(name = CONF): Promise<FsConference | undefined> {
+async function agree(name = CONF): Promise<FsView | undefined> {
   let last = '';
   return h
     .eventually(async () => {
@@ -106,7 +103,7 @@ async function agree(name = CONF): Promise<FsConference | undefined> {
       };
       last = `FreeSWITCH ${JSON.stringify(a)} daemon ${JSON.stringify(b)}`;
       if (JSON.stringify(a) !== JSON.stringify(b)) return false;
-      return fs ?? ({ conference_name: name, locked: false, members: [] } as FsConference);
+      return fs ?? ({ conference_name: name, locked: false, members: [] } as FsView);
     }, `daemon and FreeSWITCH agree on ${name}`)
     .catch((err: Error) => {
       throw new Error(`${err.message}: ${last}`);
@@ -190,13 +187,23 @@ describe(`live conference ${CONF}`, () => {
   });
 
   it('record, record&status, record&stop', async () => {
-    await command('record');
-    expect(await command('record&status')).toContain('IN_PROGRESS');
-    await command('record&stop');
-    await h.eventually(
-      async () => (await command('record&status')).includes('NO_RECORDING'),
-      'recording stopped',
-    );
+    try {
+      await command('record');
+      expect(await command('record&status')).toContain('IN_PROGRESS');
+      // FreeSWITCH lists the recording beside the members (`{"type":"recording_node"}`)
+      const raw = JSON.parse(await h.api(`conference ${CONF} json_list`)) as {
+        members: { type?: string }[];
+      }[];
+      expect(raw[0]!.members.some((m) => m.type === 'recording_node')).toBe(true);
+      await command('record&stop');
+      await h.eventually(
+        async () => (await command('record&status')).includes('NO_RECORDING'),
+        'recording stopped',
+      );
+    } finally {
+      // a failure above must not leave a recording running into the next tests
+      await h.api(`conference ${CONF} norecord all`).catch(() => undefined);
+    }
   });
 
   it('list and xml_list answer what FreeSWITCH answers', async () => {

@@ -1,5 +1,6 @@
 // Before any live test: is there a FreeSWITCH at FS_ESL that accepts the password? If not, say so in
 // one clear line and stop the run (non-zero exit), rather than letting every test time out.
+import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { loadConfig, type EslNodeConfig } from '../../src/config.js';
 
@@ -37,7 +38,24 @@ function probe(node: EslNodeConfig): Promise<string> {
   });
 }
 
+/** The phones are sipp processes (Debian: sip-tester); without it the suite cannot run. */
+function checkSipp(): void {
+  const sipp = process.env['SIPP'] ?? 'sipp';
+  try {
+    execFileSync(sipp, ['-v'], { stdio: 'pipe' });
+  } catch (err) {
+    // sipp -v exits non-zero on some versions but still prints its banner
+    const out = String((err as { stdout?: Buffer }).stdout ?? '');
+    if (!out.includes('SIPp')) {
+      const message = `test:live: sipp not found (${sipp}); install Debian's sip-tester or set SIPP`;
+      process.stderr.write(`${message}\n`);
+      throw new Error(message, { cause: err });
+    }
+  }
+}
+
 export default async function setup(): Promise<void> {
+  checkSipp();
   const config = loadConfig(process.env);
   for (const node of config.eslNodes) {
     try {
