@@ -32,7 +32,7 @@ export async function record(steps: readonly Step[], out: string): Promise<void>
     offset += chunk.length;
     pending += chunk.toString('utf8');
     // a reply frame: command/reply, or api/response with its whole body
-    const reply = /Content-Type: (command\/reply|auth\/request)\n[^]*?\n\n/.exec(pending);
+    const reply = /Content-Type: (?:command\/reply|auth\/request)\n(?:[^\n]+\n)*\n/.exec(pending);
     const api = /Content-Type: api\/response\nContent-Length: (\d+)\n\n/.exec(pending);
     if (api && pending.length >= api.index + api[0].length + Number(api[1])) {
       pending = pending.slice(api.index + api[0].length + Number(api[1]));
