@@ -108,9 +108,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return client;
   });
   pool.start();
-  const metrics = createDaemonMetrics({ esl: () => pool.all(), syncs, live, events });
 
-  // Created before the app so the app can refuse new requests once shutdown has begun.
+  // The guard is made with the server, after the app; the app and the metrics ask it lazily.
   const limits = resolveConnectionLimits(readOpenFileLimit(), config.eslNodes.length, {
     total: config.httpMaxConnections,
     perAddress: config.httpMaxConnectionsPerAddress,
@@ -121,6 +120,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       'HTTP_MAX_CONNECTIONS lowered to fit the open-file limit',
     );
   let guard: ConnectionGuard | undefined;
+  const metrics = createDaemonMetrics({
+    esl: () => pool.all(),
+    syncs,
+    live,
+    events,
+    connections: () => guard?.stats(),
+  });
   const app = createApp({
     store,
     logger,
