@@ -5,8 +5,10 @@
 // keep-alive requests: it has not finished sending a request, and holding it open costs its client
 // nothing (slowloris). It is *busy* while one of its requests is being answered, and a *stream* once
 // upgraded to a WebSocket (capped by the event stream itself). Only waiting connections are ever closed
-// to make room, the one that has waited longest first, so a flood of idle sockets cannot keep /health
-// or a real request out.
+// to make room, so a flood of idle sockets cannot keep /health or a real request out: the oldest one
+// of the address holding the most waiting connections (of those, the address that got there first).
+// When every address holds one, that is simply the oldest; when a flood comes from a few hundred
+// addresses, their sockets make room for each other and a client with one connection is left alone.
 
 export interface ConnectionLimits {
   /** Open connections in total (waiting, busy and streams). */
@@ -34,9 +36,11 @@ interface AddressEntry<C> {
 
 export class ConnectionTable<C> {
   private readonly entries = new Map<C, Entry>();
-  /** Every waiting connection, longest waiting first. */
-  private readonly waiting = new Set<C>();
   private readonly addresses = new Map<string, AddressEntry<C>>();
+  /** Addresses by how many waiting connections they hold (1 and up), in the order they got there. */
+  private readonly byWaiting = new Map<number, Set<string>>();
+  private mostWaiting = 0;
+  private waitingTotal = 0;
   private requests = 0;
 
   constructor(readonly limits: ConnectionLimits) {}
@@ -47,7 +51,7 @@ export class ConnectionTable<C> {
   }
   /** Connections that have not finished sending a request. */
   get waitingCount(): number {
-    return this.waiting.size;
+    return this.waitingTotal;
   }
   /** Requests being answered, over all connections (streams excluded). */
   get requestsInFlight(): number {
@@ -61,9 +65,9 @@ export class ConnectionTable<C> {
   all(): C[] {
     return [...this.entries.keys()];
   }
-  /** Waiting connections, longest waiting first (a copy: the caller may close them). */
+  /** Waiting connections (a copy: the caller may close them). */
   waitingConnections(): C[] {
-    return [...this.waiting];
+    return [...this.addresses.values()].flatMap((from) => [...from.waiting]);
   }
 
   /**
@@ -80,7 +84,7 @@ export class ConnectionTable<C> {
       evict.push(victim);
     }
     if (this.entries.size >= this.limits.total) {
-      const victim = first(this.waiting);
+      const victim = this.nextToEvict();
       if (victim === undefined) {
         // Nothing was closed for the address cap here: an eviction there freed a slot of the total.
         return { admitted: false, full: 'total' };
@@ -130,21 +134,41 @@ export class ConnectionTable<C> {
     if (entry === undefined) return;
     this.entries.delete(connection);
     this.requests -= entry.inFlight;
-    this.waiting.delete(connection);
+    this.unmarkWaiting(connection, entry.address);
     const from = this.addresses.get(entry.address);
-    if (from === undefined) return;
-    from.waiting.delete(connection);
-    if (--from.count === 0) this.addresses.delete(entry.address);
+    if (from !== undefined && --from.count === 0) this.addresses.delete(entry.address);
+  }
+
+  /** The oldest waiting connection of the address holding the most. */
+  private nextToEvict(): C | undefined {
+    while (this.mostWaiting > 0 && (this.byWaiting.get(this.mostWaiting)?.size ?? 0) === 0)
+      this.mostWaiting--;
+    const address = first(this.byWaiting.get(this.mostWaiting) ?? new Set<string>());
+    return address === undefined ? undefined : first(this.addresses.get(address)!.waiting);
   }
 
   private markWaiting(connection: C, address: string): void {
-    this.waiting.add(connection);
-    this.addresses.get(address)?.waiting.add(connection);
+    const from = this.addresses.get(address);
+    if (from === undefined || from.waiting.has(connection)) return;
+    from.waiting.add(connection);
+    this.waitingTotal++;
+    this.moveAddress(address, from.waiting.size - 1, from.waiting.size);
   }
 
   private unmarkWaiting(connection: C, address: string): void {
-    this.waiting.delete(connection);
-    this.addresses.get(address)?.waiting.delete(connection);
+    const from = this.addresses.get(address);
+    if (from === undefined || !from.waiting.delete(connection)) return;
+    this.waitingTotal--;
+    this.moveAddress(address, from.waiting.size + 1, from.waiting.size);
+  }
+
+  private moveAddress(address: string, was: number, now: number): void {
+    if (was > 0) this.byWaiting.get(was)?.delete(address);
+    if (now === 0) return;
+    let bucket = this.byWaiting.get(now);
+    if (bucket === undefined) this.byWaiting.set(now, (bucket = new Set()));
+    bucket.add(address);
+    if (now > this.mostWaiting) this.mostWaiting = now;
   }
 }
 

@@ -28,6 +28,23 @@ describe('ConnectionTable', () => {
     expect(t.countFrom('10.0.0.1')).toBe(0);
   });
 
+  it('a flood from a few addresses makes room among itself: a client with one connection stays', () => {
+    const t = new ConnectionTable<string>({ total: 10, perAddress: 10 });
+    admitted(t, 'client', '192.0.2.1'); // the oldest of all
+    const evicted: string[] = [];
+    for (let i = 0; i < 100; i++) evicted.push(...admitted(t, `flood${i}`, `10.0.0.${i % 3}`));
+    expect(evicted).not.toContain('client');
+    expect(evicted.length).toBe(91);
+    // Each flooding address loses its own oldest first.
+    expect(evicted.slice(0, 3)).toEqual(['flood0', 'flood1', 'flood2']);
+    // When every address holds one waiting connection, the oldest goes.
+    const u = new ConnectionTable<string>({ total: 3, perAddress: 3 });
+    admitted(u, 'a', '10.0.0.1');
+    admitted(u, 'b', '10.0.0.2');
+    admitted(u, 'c', '10.0.0.3');
+    expect(admitted(u, 'd', '10.0.0.4')).toEqual(['a']);
+  });
+
   it('never closes a connection whose request is being answered, nor a stream', () => {
     const t = new ConnectionTable<string>({ total: 3, perAddress: 3 });
     admitted(t, 'busy', '10.0.0.1');
