@@ -1,8 +1,8 @@
 // Keeps an HTTP listener answering under a flood of idle connections, and lets it stop without cutting
 // a request in half. Node's defaults accept connections until the process runs out of descriptors and
-// wait a minute for a request's headers; here every connection is counted (connection-table.ts), the
-// ones that have not sent a request are closed, longest waiting first, when a cap is reached, and
-// headers must arrive within seconds.
+// wait a minute for a request's headers; here every connection is counted (connection-table.ts, which
+// also decides which one to close when a cap is reached: never one whose request is being answered),
+// and headers must arrive within seconds.
 //
 // Shutdown (drain → settled): in-flight responses are sent with `Connection: close`, waiting
 // connections are closed, and settled() tells when the last in-flight request has been answered.
