@@ -10,6 +10,12 @@ export const FSCONFIG_MAX_CONNECTIONS = 128;
 /** When the limit cannot be read (not Linux): the usual soft limit. */
 export const ASSUMED_OPEN_FILES = 1024;
 const MIN_TOTAL = 32;
+/**
+ * The default total when the open-file limit is higher (containers often allow a million): each idle
+ * connection holds some kilobytes of socket and parser state, so memory, not descriptors, would give
+ * out first. HTTP_MAX_CONNECTIONS raises it, up to what the open-file limit allows.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
 
 /** The soft "Max open files" of /proc/<pid>/limits; undefined when absent or unlimited. */
 export function parseOpenFileLimit(procLimits: string): number | undefined {
@@ -38,8 +44,8 @@ export interface ResolvedLimits extends ConnectionLimits {
 
 /**
  * The caps for the API listener. `configured` are HTTP_MAX_CONNECTIONS(_PER_ADDRESS), undefined for
- * the defaults: everything the open-file limit leaves after the reserve (ESL sessions, the fsconfig
- * listener, the rest), and a quarter of that per address.
+ * the defaults: what the open-file limit leaves after the reserve (ESL sessions, the fsconfig
+ * listener, the rest) up to DEFAULT_MAX_CONNECTIONS, and a quarter of that per address.
  */
 export function resolveConnectionLimits(
   openFiles: number | undefined,
@@ -49,7 +55,7 @@ export function resolveConnectionLimits(
   const files = openFiles ?? ASSUMED_OPEN_FILES;
   const reserve = BASE_RESERVE + FSCONFIG_MAX_CONNECTIONS + 2 * eslNodes;
   const ceiling = Math.max(MIN_TOTAL, files - reserve);
-  const total = Math.min(configured.total ?? ceiling, ceiling);
+  const total = Math.min(configured.total ?? DEFAULT_MAX_CONNECTIONS, ceiling);
   const perAddress = Math.min(configured.perAddress ?? Math.max(1, Math.floor(total / 4)), total);
   const lowered =
     (configured.total !== undefined && configured.total > total) ||

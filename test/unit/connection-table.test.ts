@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { addressGroup, ConnectionTable } from '../../src/http/connection-table.js';
 import {
   ASSUMED_OPEN_FILES,
+  DEFAULT_MAX_CONNECTIONS,
   parseOpenFileLimit,
   resolveConnectionLimits,
 } from '../../src/http/connection-limits.js';
@@ -187,6 +188,15 @@ Max locked memory         8388608              8388608              bytes
     expect(limits.perAddress).toBe(Math.floor(limits.total / 4));
     expect(limits.lowered).toBe(false);
     expect(resolveConnectionLimits(undefined, 1).openFiles).toBe(ASSUMED_OPEN_FILES);
+  });
+
+  it('a very high open-file limit does not make the default unbounded; a configured value may use it', () => {
+    expect(resolveConnectionLimits(1_048_576, 1).total).toBe(DEFAULT_MAX_CONNECTIONS);
+    expect(resolveConnectionLimits(1_048_576, 1, { total: 50_000 })).toMatchObject({
+      total: 50_000,
+      perAddress: 12_500,
+      lowered: false,
+    });
   });
 
   it('configured values are kept below the ceiling, and say when they were lowered', () => {
