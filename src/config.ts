@@ -15,6 +15,9 @@ export interface EslNodeConfig {
 export interface Config {
   httpHost: string;
   httpPort: number;
+  /** HTTP_MAX_CONNECTIONS(_PER_ADDRESS); undefined: derived from the open-file limit at start. */
+  httpMaxConnections: number | undefined;
+  httpMaxConnectionsPerAddress: number | undefined;
   eslNodes: EslNodeConfig[];
   /** SIP domain of the users; undefined means "ask the node for its `domain` variable". */
   fsDomain: string | undefined;
@@ -123,6 +126,12 @@ export function loadConfig(env: Env = process.env): Config {
 
   const httpHost = parseHost('HTTP_HOST', get('HTTP_HOST') ?? '127.0.0.1');
   const httpPort = parsePort('HTTP_PORT', get('HTTP_PORT') ?? '8080');
+  const optionalInt = (name: string, min: number) => {
+    const raw = get(name);
+    return raw === undefined ? undefined : parseIntIn(name, raw, min, 1_000_000);
+  };
+  const httpMaxConnections = optionalInt('HTTP_MAX_CONNECTIONS', 16);
+  const httpMaxConnectionsPerAddress = optionalInt('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 1);
 
   const eslRaw = get('FS_ESL') ?? 'esl://:ClueCon@127.0.0.1:8021';
   const eslNodes = eslRaw
@@ -146,8 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const adminUser = get('ADMIN_USER');
   const adminPassword = env['ADMIN_PASSWORD'] === '' ? undefined : env['ADMIN_PASSWORD'];
-  if (adminUser !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(adminUser))
-    throw new ConfigError('ADMIN_USER', 'must match [A-Za-z0-9._-]{1,64}');
+  if (adminUser !== undefined && (!/^[A-Za-z0-9._-]{1,64}$/.test(adminUser) || /^\.{1,2}$/.test(adminUser)))
+    throw new ConfigError('ADMIN_USER', "must match [A-Za-z0-9._-]{1,64} and not be '.' or '..'");
   if ((adminUser === undefined) !== (adminPassword === undefined))
     throw new ConfigError(
       adminUser === undefined ? 'ADMIN_USER' : 'ADMIN_PASSWORD',
@@ -186,6 +195,8 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     httpHost,
     httpPort,
+    httpMaxConnections,
+    httpMaxConnectionsPerAddress,
     eslNodes,
     fsDomain,
     dataDir,

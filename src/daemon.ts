@@ -1,14 +1,17 @@
 // Wires the daemon together: store, one ESL client + state sync per FreeSWITCH node, the HTTP app.
 // Everything here is start-up and shutdown; the behaviour lives in the modules it composes.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebSocketServer } from 'ws';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { Config } from './config.js';
 import { EslClient } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
 import { LiveSettingsApplier } from './fsconfig/live-settings.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
+import { isAddressableName } from './domain/users.js';
 import { createApp, type AppDeps } from './http/app.js';
+import { ConnectionGuard, HTTP_SERVER_OPTIONS } from './http/connection-guard.js';
+import { readOpenFileLimit, resolveConnectionLimits } from './http/connection-limits.js';
 import type { Logger } from './log.js';
 import { createDaemonMetrics } from './metrics/daemon-metrics.js';
 import { LiveState } from './state/node-state.js';
@@ -46,7 +49,12 @@ export interface DaemonOptions {
   eslBackoff?: { initialMs: number; maxMs: number };
   /** Event stream tuning (tests use short heartbeats and small buffers). */
   stream?: Omit<EventStreamOptions, 'logger'>;
+  /** How long stop() lets in-flight requests finish; default SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
 }
+
+/** How long stop() waits for in-flight requests before closing their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface Daemon {
   readonly url: string;
@@ -59,6 +67,12 @@ export interface Daemon {
   readonly fsconfigUrl: string | undefined;
   /** Applies saved settings to running conferences (settled() for tests). */
   readonly liveSettings: LiveSettingsApplier;
+  /** The API listener's connection accounting (caps, evictions, requests in flight). */
+  readonly connections: ConnectionGuard;
+  /**
+   * Stops accepting, answers 503 to requests that arrive on open connections, lets in-flight ones
+   * finish (at most shutdownGraceMs), closes event streams (1001), then ESL sessions and the store.
+   */
   stop(): Promise<void>;
 }
 
@@ -71,6 +85,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     options.app?.passwordScrypt ? { scrypt: options.app.passwordScrypt } : {},
   );
   if (adminResult === 'created') logger.info({ user: config.adminUser }, 'created the first admin');
+  await warnUnaddressable(store, logger);
 
   const live = new LiveState();
   const directory = await StoreDirectory.load(store);
@@ -93,8 +108,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return client;
   });
   pool.start();
-  const metrics = createDaemonMetrics({ esl: () => pool.all(), syncs, live, events });
 
+  // The guard is made with the server, after the app; the app and the metrics ask it lazily.
+  const limits = resolveConnectionLimits(readOpenFileLimit(), config.eslNodes.length, {
+    total: config.httpMaxConnections,
+    perAddress: config.httpMaxConnectionsPerAddress,
+  });
+  if (limits.lowered)
+    logger.warn(
+      { openFiles: limits.openFiles, total: limits.total, perAddress: limits.perAddress },
+      'HTTP_MAX_CONNECTIONS lowered to fit the open-file limit',
+    );
+  let guard: ConnectionGuard | undefined;
+  const metrics = createDaemonMetrics({
+    esl: () => pool.all(),
+    syncs,
+    live,
+    events,
+    connections: () => guard?.stats(),
+  });
   const app = createApp({
     store,
     logger,
@@ -104,6 +136,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     esl: pool,
     events,
     metrics,
+    stopping: () => guard?.draining ?? false,
     ...options.app,
   });
 
@@ -124,11 +157,27 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logger.info({ url: fsconfig.url }, 'fsconfig listening');
   } else logger.info('fsconfig listener off (FSCONFIG_SECRET not set)');
 
-  const server = await listen(app.fetch, config.httpHost, config.httpPort, createStreamServer());
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: config.httpHost,
+    serverOptions: HTTP_SERVER_OPTIONS,
+    websocket: { server: createStreamServer() },
+  }) as Server;
+  const connections = (guard = new ConnectionGuard(server, limits, logger.child({ part: 'http' })));
+  await listen(server, config.httpHost, config.httpPort);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.info({ url, nodes: config.eslNodes.map((n) => n.id) }, 'listening');
+  logger.info(
+    {
+      url,
+      nodes: config.eslNodes.map((n) => n.id),
+      maxConnections: limits.total,
+      perAddress: limits.perAddress,
+    },
+    'listening',
+  );
+  const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
 
   let stopped: Promise<void> | undefined;
   return {
@@ -140,38 +189,52 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     events,
     fsconfigUrl: fsconfig?.url,
     liveSettings,
+    connections,
     stop: () =>
       (stopped ??= (async () => {
+        // No new connections, no new requests (503 on open ones), no keep-alive after this.
+        connections.drain();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        if (!(await connections.settled(graceMs))) {
+          // Too slow: no write may start from here on; one under way is saved and its answer sent.
+          logger.warn(
+            { inFlight: connections.stats().requestsInFlight },
+            'requests still running at shutdown',
+          );
+          await store.close();
+          await connections.settled(1000);
+        }
         stopLiveSettings();
         for (const sync of syncs.values()) sync.stop();
         directory.close();
         metrics.stop();
-        // Upgraded sockets are not HTTP connections: close them, or the server never finishes closing.
         await events.close();
-        await Promise.all([closeServer(server), fsconfig?.close(), pool.stop()]);
+        connections.closeAll();
+        await closed;
+        await Promise.all([fsconfig?.close(), pool.stop()]);
         await store.close();
         logger.info('stopped');
       })()),
   };
 }
 
-function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
-  hostname: string,
-  port: number,
-  websocket: WebSocketServer,
-): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port, websocket: { server: websocket } }, () => resolve(server));
-    server.once('error', reject);
-  });
+/** Names stored before `.`/`..` were refused: listed, but no URL can read, change or delete them. */
+async function warnUnaddressable(store: Store, logger: Logger): Promise<void> {
+  const users = (await store.listUsers()).map((u) => u.userName).filter((n) => !isAddressableName(n));
+  const conferences = (await store.listConferences()).map((c) => c.name).filter((n) => !isAddressableName(n));
+  if (users.length + conferences.length > 0)
+    logger.warn(
+      { users, conferences },
+      "stored names '.'/'..' cannot be addressed in a URL; remove them from store.json while stopped",
+    );
 }
 
-function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Keep-alive sockets of idle pollers must not hold shutdown open.
-    if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function')
-      server.closeAllConnections();
+function listen(server: Server, hostname: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }

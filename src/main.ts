@@ -1,6 +1,6 @@
 // Start-up and shutdown of the daemon process, nothing else.
 import { ConfigError, loadConfig } from './config.js';
-import { startDaemon } from './daemon.js';
+import { SHUTDOWN_GRACE_MS, startDaemon } from './daemon.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // stop() lets requests run for SHUTDOWN_GRACE_MS, then closes streams and ESL: a few seconds more.
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
     void daemon.stop().then(() => process.exit(0));
   };

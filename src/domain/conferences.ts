@@ -1,7 +1,7 @@
 // Conferences: field rules (shared by the store and the HTTP layer), defaults, changes, and the views
 // the sipX resources show (`conferences/conference` summaries and the `setting` document).
 import { z } from 'zod';
-import { printableText, userFields } from './users.js';
+import { isAddressableName, printableText, UNADDRESSABLE_NAME, userFields } from './users.js';
 
 export const CONFERENCE_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 export const EXTENSION_RE = /^[0-9]{1,16}$/;
@@ -43,6 +43,9 @@ export const conferenceFields = {
     .max(MAX_DELEGATES)
     .refine((list) => new Set(list).size === list.length, 'a user is listed twice'),
 };
+
+/** The name of a conference being created: the stored-name rule plus isAddressableName. */
+export const newConferenceName = conferenceFields.name.refine(isAddressableName, UNADDRESSABLE_NAME);
 
 /** Boolean and integer settings, for bodies whose values arrive as text (XML). */
 export const CONFERENCE_BOOLEAN_FIELDS = [

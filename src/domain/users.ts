@@ -26,6 +26,16 @@ export function printableText(max: number) {
     .refine((s) => !NOT_PRINTABLE_RE.test(s), 'control characters are not allowed');
 }
 
+/**
+ * Whether a user or conference name can be a URL path segment. `.` and `..` pass the name patterns
+ * but every URL parser resolves them away (also spelled %2E), so a resource named so could be created
+ * but never read, changed or deleted. New names must pass this; stored ones are still loaded.
+ */
+export function isAddressableName(name: string): boolean {
+  return name !== '.' && name !== '..';
+}
+export const UNADDRESSABLE_NAME = "'.' and '..' cannot be used: a URL cannot name them";
+
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -44,6 +54,9 @@ export const userFields = {
   callerIdName: z.string().regex(CALLER_ID_NAME_RE, 'expected up to 64 letters, digits, space . _ ( ) -'),
   callerIdNumber: z.string().regex(CALLER_ID_NUMBER_RE, 'expected up to 32 digits, optionally after +'),
 };
+
+/** The name of a user being created: the stored-name rule plus isAddressableName. */
+export const newUserName = userFields.userName.refine(isAddressableName, UNADDRESSABLE_NAME);
 
 export interface User {
   readonly userName: string;

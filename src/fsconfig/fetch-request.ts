@@ -12,24 +12,29 @@ export interface FetchRequest {
   fields: ReadonlyMap<string, string>;
 }
 
-/** Fields read, with what each may look like (anything else makes the field absent). */
-const FIELD_RULES: Record<string, RegExp> = {
-  // configuration: conference.conf opened for a join
-  conference_name: /^[A-Za-z0-9_.@-]{1,128}$/,
-  profile_name: /^[A-Za-z0-9_.-]{1,64}$/,
-  // set by other conference.conf lookups (caller controls); their presence means "not a join"
-  Action: /^[A-Za-z0-9_.-]{1,64}$/,
-  // directory: a REGISTER/INVITE digest check or a `user/` dial
-  user: /^[A-Za-z0-9._@+-]{1,128}$/,
-  domain: /^[A-Za-z0-9.-]{1,253}$/,
-  action: /^[A-Za-z0-9_.-]{1,64}$/,
-  purpose: /^[A-Za-z0-9_.-]{1,64}$/,
-  // dialplan: the caller profile the hunt runs on, and the channel's own
-  'Hunt-Destination-Number': /^[A-Za-z0-9*#+_.@:-]{1,128}$/,
-  'Hunt-Context': /^[A-Za-z0-9_.-]{1,64}$/,
-  'Caller-Destination-Number': /^[A-Za-z0-9*#+_.@:-]{1,128}$/,
-  'Caller-Context': /^[A-Za-z0-9_.-]{1,64}$/,
-};
+/**
+ * Fields read, with what each may look like (anything else makes the field absent). A Map, not an
+ * object: a form field named `constructor` or `__proto__` must find nothing here.
+ */
+const FIELD_RULES: ReadonlyMap<string, RegExp> = new Map(
+  Object.entries({
+    // configuration: conference.conf opened for a join
+    conference_name: /^[A-Za-z0-9_.@-]{1,128}$/,
+    profile_name: /^[A-Za-z0-9_.-]{1,64}$/,
+    // set by other conference.conf lookups (caller controls); their presence means "not a join"
+    Action: /^[A-Za-z0-9_.-]{1,64}$/,
+    // directory: a REGISTER/INVITE digest check or a `user/` dial
+    user: /^[A-Za-z0-9._@+-]{1,128}$/,
+    domain: /^[A-Za-z0-9.-]{1,253}$/,
+    action: /^[A-Za-z0-9_.-]{1,64}$/,
+    purpose: /^[A-Za-z0-9_.-]{1,64}$/,
+    // dialplan: the caller profile the hunt runs on, and the channel's own
+    'Hunt-Destination-Number': /^[A-Za-z0-9*#+_.@:-]{1,128}$/,
+    'Hunt-Context': /^[A-Za-z0-9_.-]{1,64}$/,
+    'Caller-Destination-Number': /^[A-Za-z0-9*#+_.@:-]{1,128}$/,
+    'Caller-Context': /^[A-Za-z0-9_.-]{1,64}$/,
+  }),
+);
 
 const SECTIONS: readonly Section[] = ['directory', 'dialplan', 'configuration'];
 const KEY_VALUE_RE = /^[A-Za-z0-9_.@:+-]{1,253}$/;
@@ -56,7 +61,7 @@ export function parseFetchRequest(body: string): ParsedFetch {
     if (name === 'section') section ??= value;
     else if (name === 'key_value') keyValue ??= value;
     else {
-      const rule = FIELD_RULES[name];
+      const rule = FIELD_RULES.get(name);
       // the first occurrence counts, as switch_event_get_header returns the first
       if (rule !== undefined && !fields.has(name) && rule.test(value)) fields.set(name, value);
     }

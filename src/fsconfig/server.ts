@@ -6,9 +6,12 @@
 // routing, auth middleware or credentials is in its path, so no API bug or user login can reach it;
 // and a mistake in this app cannot expose an API route. It also requires the shared secret, and can be
 // limited to FreeSWITCH's addresses (FSCONFIG_ALLOW).
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { FsconfigListenerConfig } from '../config.js';
+import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../http/connection-guard.js';
+import { FSCONFIG_MAX_CONNECTIONS } from '../http/connection-limits.js';
 import { createFsconfigApp, FSCONFIG_PATH, type FsconfigAppDeps } from './app.js';
 
 export interface FsconfigServer {
@@ -22,9 +25,21 @@ export async function startFsconfigServer(
   deps: Omit<FsconfigAppDeps, 'secret' | 'allow'>,
 ): Promise<FsconfigServer> {
   const app = createFsconfigApp({ ...deps, secret: listener.secret, allow: listener.allow });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: listener.host, port: listener.port }, () => resolve(s));
-    s.once('error', reject);
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: listener.host,
+    serverOptions: HTTP_SERVER_OPTIONS,
+  }) as Server;
+  // Whoever reaches this port is refused before the allow-list can run, but holds a descriptor until
+  // then: the same caps as the API listener keep it from starving the process.
+  const cap = FSCONFIG_MAX_CONNECTIONS;
+  new ConnectionGuard(server, { total: cap, perAddress: cap }, deps.logger.child({ part: 'fsconfig' }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listener.port, listener.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -33,8 +48,7 @@ export async function startFsconfigServer(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function')
-          server.closeAllConnections();
+        server.closeAllConnections();
       }),
   };
 }

@@ -56,6 +56,8 @@ export interface AppDeps {
   events?: EventStream;
   /** Prometheus metrics: counts every request, served at GET /metrics (admin). */
   metrics?: DaemonMetrics;
+  /** True once shutdown has begun: every new request is answered 503 before it can change anything. */
+  stopping?: () => boolean;
 }
 
 /** What every route family gets: the dependencies plus what is built once per app from them. */
@@ -114,6 +116,17 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => respondError(c, 404, 'not found'));
   // First, so it times and counts everything, refused logins included.
   if (deps.metrics) app.use('*', deps.metrics.httpMiddleware);
+  const stopping = deps.stopping;
+  if (stopping)
+    app.use('*', (c, next) =>
+      stopping()
+        ? Promise.resolve(
+            respondError(c, 503, 'the daemon is stopping; try again', {
+              headers: { 'Retry-After': '5', Connection: 'close' },
+            }),
+          )
+        : next(),
+    );
 
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,

@@ -10,6 +10,8 @@ import type { AppEnv } from './context.js';
 import { badRequest, HttpError } from './errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Elements inside each other: `setting/delegates/delegate` is 3; anything much deeper is not a document. */
+export const MAX_XML_DEPTH = 8;
 
 const JSON_TYPE_RE = /^application\/([\w.-]+\+)?json$/i;
 const XML_TYPE_RE = /^(application|text)\/([\w.-]+\+)?xml$/i;
@@ -73,6 +75,7 @@ function xmlParser(shape: DocumentShape): XMLParser {
     htmlEntities: false,
     trimValues: true,
     isArray: (name) => items.has(name),
+    maxNestedTags: MAX_XML_DEPTH,
   });
 }
 
@@ -101,8 +104,14 @@ function coerceXml(record: Record<string, unknown>, shape: DocumentShape): Recor
 function parseXmlDocument(text: string, shape: DocumentShape): unknown {
   // No DTDs: they allow entity expansion bombs and external entities, and no sipX client sends one.
   if (/<!(DOCTYPE|ENTITY)/i.test(text)) throw badRequest('XML with a DOCTYPE is not accepted');
-  if (XMLValidator.validate(text) !== true) throw badRequest('malformed XML');
-  const doc = xmlParser(shape).parse(text) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    if (XMLValidator.validate(text) !== true) throw new Error('not well-formed');
+    // The parser also refuses nesting deeper than MAX_XML_DEPTH and names like __proto__ by throwing.
+    doc = xmlParser(shape).parse(text) as Record<string, unknown>;
+  } catch {
+    throw badRequest(`malformed XML (well-formed, at most ${MAX_XML_DEPTH} levels, no reserved names)`);
+  }
   const roots = Object.keys(doc);
   if (roots.length !== 1 || roots[0] !== shape.root) throw badRequest(`expected a <${shape.root}> document`);
   const body = doc[shape.root];

@@ -5,7 +5,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { EslError, EslTimeoutError, EslUnsafeCommandError } from '../esl/errors.js';
 import type { Logger } from '../log.js';
-import { ConflictError, InvalidRecordError, NotFoundError, StoreWriteError } from '../store/store.js';
+import {
+  ConflictError,
+  InvalidRecordError,
+  NotFoundError,
+  StoreError,
+  StoreWriteError,
+} from '../store/store.js';
 import { respondError, type ErrorDetails } from './represent.js';
 
 export class HttpError extends Error {
@@ -62,6 +68,13 @@ export function errorResponder(logger: Logger) {
     }
     if (err instanceof StoreWriteError) {
       logger.error({ err, path: c.req.path }, 'store write failed');
+      return respondError(c, 503, 'could not save the change; try again', {
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    if (err instanceof StoreError) {
+      // The store refuses writes once shutdown has closed it: nothing was saved, the client may retry.
+      logger.warn({ err: err.message, path: c.req.path }, 'store refused a change');
       return respondError(c, 503, 'could not save the change; try again', {
         headers: { 'Retry-After': '5' },
       });

@@ -5,12 +5,13 @@ import {
   CONFERENCE_BOOLEAN_FIELDS,
   CONFERENCE_INTEGER_FIELDS,
   conferenceFields as f,
+  newConferenceName,
 } from '../domain/conferences.js';
-import { userFields as u } from '../domain/users.js';
+import { newUserName, userFields as u } from '../domain/users.js';
 import type { DocumentShape } from './body.js';
 
 export const createUserSchema = z.strictObject({
-  userName: u.userName,
+  userName: newUserName,
   password: u.password,
   imId: u.imId.optional(),
   firstName: u.firstName.optional(),
@@ -56,7 +57,7 @@ const settingFields = {
 };
 
 export const createConferenceSchema = z.strictObject({
-  name: f.name,
+  name: newConferenceName,
   owner: f.owner,
   extension: f.extension,
   ...settingFields,

@@ -3,6 +3,7 @@
 // metrics. A registry per daemon, not prom-client's global one, so several daemons (tests) never mix.
 import type { MiddlewareHandler } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { GuardStats } from '../http/connection-guard.js';
 import type { AppEnv } from '../http/context.js';
 import type { EventStream } from '../ws/event-stream.js';
 import { createHttpMetrics } from './http-metrics.js';
@@ -12,6 +13,8 @@ export const METRIC_PREFIX = 'fsconfd_';
 
 export interface MetricSources extends NodeSources {
   events?: Pick<EventStream, 'clientCount' | 'stats'>;
+  /** The API listener's connection counts (undefined until it listens). */
+  connections?: () => GuardStats | undefined;
 }
 
 export interface DaemonMetrics {
@@ -55,6 +58,33 @@ export function createDaemonMetrics(sources: MetricSources): DaemonMetrics {
       collect() {
         this.reset();
         for (const [reason, count] of Object.entries(events.stats.drops)) this.inc({ reason }, count);
+      },
+    });
+  }
+
+  const connections = sources.connections;
+  if (connections !== undefined) {
+    new Gauge({
+      name: `${METRIC_PREFIX}http_connections`,
+      help: 'Open API connections, and those of them that have not sent a request yet.',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        const stats = connections();
+        this.set({ state: 'open' }, stats?.open ?? 0);
+        this.set({ state: 'waiting' }, stats?.waiting ?? 0);
+      },
+    });
+    new Counter({
+      name: `${METRIC_PREFIX}http_connections_closed_total`,
+      help: 'API connections closed at a connection cap: evicted (had not sent a request), refused (every slot busy).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+      collect() {
+        const stats = connections();
+        this.reset();
+        this.inc({ reason: 'evicted' }, stats?.evicted ?? 0);
+        this.inc({ reason: 'refused' }, stats?.refused ?? 0);
       },
     });
   }

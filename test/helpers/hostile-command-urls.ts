@@ -53,7 +53,7 @@ const COMMAND_NAMES = [
 
 const CONFERENCE_SEGMENTS = [
   'alice-conf', 'alice%2Dconf', 'ALICE-CONF', 'alice-conf%0D%0A', 'alice-conf%00', 'alice-conf%20lock',
-  'alice-conf@default', 'alice-conf%40default', '..', '%2e%2e', 'carol-conf', 'no-such-conf', '',
+  'alice-conf@default', 'alice-conf%40default', '..', '%2e%2e', '.', '%2E', '.%2e', 'carol-conf', 'no-such-conf', '',
   'alice-conf;x', '%', 'a'.repeat(300),
 ]; // prettier-ignore
 

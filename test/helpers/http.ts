@@ -91,7 +91,7 @@ export interface HttpFixture {
 let hashedUsers: Promise<User[]> | undefined;
 
 export async function createHttpFixture(
-  overrides: Partial<Pick<AppDeps, 'auth' | 'health'>> = {},
+  overrides: Partial<Pick<AppDeps, 'auth' | 'health' | 'stopping'>> = {},
 ): Promise<HttpFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'http-test-'));
   // One file write instead of one durable write per record: fixtures are made per test.
@@ -119,6 +119,7 @@ export async function createHttpFixture(
     health: overrides.health ?? (() => ({ ok: true, body: { status: 'ok' } })),
     passwordScrypt: TEST_SCRYPT,
     ...(overrides.auth ? { auth: overrides.auth } : {}),
+    ...(overrides.stopping ? { stopping: overrides.stopping } : {}),
   });
 
   const request = (method: string, path: string, options: RequestOptions = {}) => {

@@ -52,6 +52,9 @@ describe('/metrics', () => {
     expect(value(text, `fsconfd_esl_up{node="${node}"}`)).toBe(1);
     expect(value(text, `fsconfd_node_synced{node="${node}"}`)).toBe(1);
     expect(value(text, `fsconfd_live_members{node="${node}"}`)).toBe(0);
+    // The scrape itself is on an open connection; nothing was closed at a cap.
+    expect(value(text, 'fsconfd_http_connections{state="open"}')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'fsconfd_http_connections_closed_total{reason="evicted"}')).toBe(0);
 
     await harness.sim.fs.execute('originate', '{origination_caller_id_number=200}user/200 3000 XML default');
     await harness.eventually(

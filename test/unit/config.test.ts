@@ -12,10 +12,17 @@ describe('configuration from the environment', () => {
       fsDomain: undefined,
       conferenceProfile: 'default',
       dialAllow: [],
+      httpMaxConnections: undefined,
+      httpMaxConnectionsPerAddress: undefined,
     });
     expect(c.eslNodes).toEqual([
       { id: '127.0.0.1:8021', host: '127.0.0.1', port: 8021, password: 'ClueCon' },
     ]);
+  });
+
+  it('reads the HTTP connection caps (derived from the open-file limit when unset)', () => {
+    const c = loadConfig({ HTTP_MAX_CONNECTIONS: '500', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '50' });
+    expect([c.httpMaxConnections, c.httpMaxConnectionsPerAddress]).toEqual([500, 50]);
   });
 
   it('reads several FreeSWITCH nodes', () => {
@@ -38,6 +45,10 @@ describe('configuration from the environment', () => {
     [{ ADMIN_USER: 'admin' }, 'ADMIN_PASSWORD'],
     [{ ADMIN_PASSWORD: 'long-enough-1' }, 'ADMIN_USER'],
     [{ ADMIN_USER: 'admin', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_USER: '..', ADMIN_PASSWORD: 'long-enough-1' }, 'ADMIN_USER'],
+    [{ HTTP_MAX_CONNECTIONS: 'many' }, 'HTTP_MAX_CONNECTIONS'],
+    [{ HTTP_MAX_CONNECTIONS: '3' }, 'HTTP_MAX_CONNECTIONS'],
+    [{ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
     [{ SOUNDS_DIR: 'relative/dir' }, 'SOUNDS_DIR'],
     [{ RECORDINGS_DIR: '/var/../etc' }, 'RECORDINGS_DIR'],
     [{ DIAL_ALLOW: 'sofia/gw/{x}' }, 'DIAL_ALLOW'],
