@@ -95,7 +95,7 @@ export class BasicAuth {
       if (!credentials) return { outcome: 'failure', result: malformed };
       let verified: boolean;
       try {
-        verified = await this.gate.run(() => this.verify(credentials.password, user), known);
+        verified = await this.gate.run(() => this.verify(credentials.password, user), client, known);
       } catch (err) {
         if (!(err instanceof GateFullError)) throw err;
         return { outcome: 'unchecked', result: busy };
