@@ -8,12 +8,18 @@
 // smaller share takes the place of the waiting check of the busiest client. Priority work (a user at an
 // address they logged in from before) goes first and is never refused.
 
+import { availableParallelism } from 'node:os';
+
 export interface ScryptGateOptions {
   concurrency: number;
   queue: number;
 }
 
-export const DEFAULT_SCRYPT_GATE: ScryptGateOptions = { concurrency: 2, queue: 32 };
+/** One check per core but one (the event loop keeps a core to answer everything else), at most 4. */
+export const DEFAULT_SCRYPT_GATE: ScryptGateOptions = {
+  concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)),
+  queue: 32,
+};
 
 export class GateFullError extends Error {
   constructor() {
