@@ -1,4 +1,4 @@
-// `npm run bench:attack`: issue 13 items 3 and 5 reproduced against the real daemon (a child process
+// `npm run bench:connections`: issue 13 items 3 and 5 reproduced against the real daemon (a child process
 // started like `npm start`, its open-file limit lowered with `ulimit -n`) and the simulated FreeSWITCH.
 //
 // 1. Connection flood: more sockets than the daemon's open-file limit, from 100 loopback addresses

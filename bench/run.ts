@@ -2,6 +2,7 @@
 // run. Results are recorded by hand in bench/RESULTS.md together with the machine they ran on.
 import os from 'node:os';
 import { benchActiveCdrs } from './activecdrs.js';
+import { benchAttack } from './auth-attack.js';
 import { benchCommands } from './commands.js';
 import { benchIngest } from './ingest.js';
 import { benchMemory } from './memory.js';
@@ -16,6 +17,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
   ['commands', benchCommands],
   ['activecdrs', benchActiveCdrs],
   ['fanout', benchFanout],
+  ['logins', benchAttack],
 ];
 
 console.log(

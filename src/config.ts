@@ -45,6 +45,8 @@ export interface Config {
   callsPerMinute: number;
   /** GET /metrics without credentials (for a Prometheus on a trusted network); admin-only otherwise. */
   metricsOpen: boolean;
+  /** Proxies (addresses/CIDRs) whose X-Forwarded-For is believed for the client address; empty: none. */
+  trustedProxies: readonly string[];
   /** The listener FreeSWITCH's mod_xml_curl fetches configuration from; undefined (off) without FSCONFIG_SECRET. */
   fsconfig: FsconfigListenerConfig | undefined;
 }
@@ -190,6 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
   const metricsOpenRaw = get('METRICS_OPEN') ?? 'false';
   if (metricsOpenRaw !== 'true' && metricsOpenRaw !== 'false')
     throw new ConfigError('METRICS_OPEN', `expected true or false, got "${metricsOpenRaw}"`);
+  const trusted = parseAllowList(get('TRUSTED_PROXIES') ?? '');
+  if (!trusted.ok) throw new ConfigError('TRUSTED_PROXIES', trusted.error);
   const fsconfig = fsconfigListener(get);
 
   return {
@@ -213,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     originateTimeoutS,
     callsPerMinute,
     metricsOpen: metricsOpenRaw === 'true',
+    trustedProxies: trusted.entries,
     fsconfig,
   };
 }

@@ -1,8 +1,15 @@
-// Password hashing for the daemon's own users: salted scrypt, self-describing, compared in constant time.
+// Password hashing for the daemon's own users: salted scrypt, self-describing, compared in constant time;
+// and the HTTP Digest secrets derived from the same password (bottom of the file).
 //
 // Stored form: `scrypt$<N>$<r>$<p>$<salt base64>$<key base64>`. The parameters travel with the hash so
 // the cost can be raised later without invalidating existing users, and tests can use a cheap N.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+  createHash,
+  randomBytes,
+  scrypt as scryptCb,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
 
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. Production default 2^14 (~16 MiB, tens of ms). */
@@ -90,4 +97,68 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (!parsed || password.length > MAX_PASSWORD_LENGTH) return false;
   const key = await scrypt(password, parsed.salt, parsed.params);
   return timingSafeEqual(key, parsed.key);
+}
+
+// ---- HTTP Digest secrets (RFC 7616) ----
+//
+// Digest never sends the password, so the server must hold H(login:realm:password) ("HA1") for every
+// name a user logs in with. HA1 is password-equivalent for this realm (whoever has it can answer any
+// challenge), so it is kept like the password hash: never logged, never returned, only in the store.
+
+/** The one realm of the daemon's HTTP Digest (and Basic) challenges; HA1s are derived for it. */
+export const DIGEST_REALM = 'fs-confd';
+
+export const DIGEST_ALGORITHMS = ['MD5', 'SHA-256'] as const;
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
+
+/** HA1 per algorithm for one login name. */
+export interface DigestHa1 {
+  readonly md5: string;
+  readonly sha256: string;
+}
+
+/** What a user record keeps for Digest: HA1s for the userName and, if any, for the IM id alias. */
+export interface DigestSecret extends DigestHa1 {
+  readonly realm: string;
+  readonly alias?: DigestHa1 & { readonly imId: string };
+}
+
+/** Lower-case hex of H(data) for a Digest algorithm. */
+export function digestHash(algorithm: DigestAlgorithm, data: string): string {
+  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
+    .update(data, 'utf8')
+    .digest('hex');
+}
+
+function ha1For(login: string, realm: string, password: string): DigestHa1 {
+  const a1 = `${login}:${realm}:${password}`;
+  return { md5: digestHash('MD5', a1), sha256: digestHash('SHA-256', a1) };
+}
+
+/** Derives the Digest secret when a password is set (or verified by a Basic login). */
+export function deriveDigestSecret(
+  userName: string,
+  imId: string | undefined,
+  password: string,
+  realm: string = DIGEST_REALM,
+): DigestSecret {
+  return {
+    realm,
+    ...ha1For(userName, realm, password),
+    ...(imId !== undefined ? { alias: { imId, ...ha1For(imId, realm, password) } } : {}),
+  };
+}
+
+/** The stored HA1s for logging in as `login`, or undefined when none were derived for that name. */
+export function digestHa1For(
+  secret: DigestSecret | undefined,
+  userName: string,
+  imId: string | undefined,
+  login: string,
+  realm: string = DIGEST_REALM,
+): DigestHa1 | undefined {
+  if (secret === undefined || secret.realm !== realm) return undefined;
+  if (login === userName) return secret;
+  if (login === imId && secret.alias?.imId === imId) return secret.alias;
+  return undefined;
 }

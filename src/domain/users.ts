@@ -8,7 +8,13 @@
 // the `a1-hash` (md5(user:domain:password)), so its directory XML never carries the password.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { hashPassword, MAX_PASSWORD_LENGTH, type ScryptParams } from './passwords.js';
+import {
+  deriveDigestSecret,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  type DigestSecret,
+  type ScryptParams,
+} from './passwords.js';
 
 export const USER_NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
 export const IM_ID_RE = /^[A-Za-z0-9._@+-]{1,64}$/;
@@ -66,6 +72,8 @@ export interface User {
   readonly role: Role;
   /** scrypt hash of the portal/API password (see passwords.ts). Never leaves the process. */
   readonly passwordHash: string;
+  /** HTTP Digest HA1s of the same password (passwords.ts); password-equivalent, never leaves the process. */
+  readonly digestSecret?: DigestSecret;
   /** See the decision at the top of this file. */
   readonly sipPassword: string;
   /**
@@ -156,6 +164,7 @@ export async function newUser(input: UserInput, options: CredentialOptions): Pro
     lastName,
     role: input.role ?? 'user',
     passwordHash: await hashPassword(input.password, options.scrypt),
+    digestSecret: deriveDigestSecret(input.userName, input.imId, input.password),
     ...sipCredentials(input.userName, input.sipPassword ?? generateSipPassword(), options.sipDomain),
     callerIdName: input.callerIdName ?? defaultCallerIdName(input.userName, firstName, lastName),
     callerIdNumber: input.callerIdNumber ?? (/^[0-9]{1,32}$/.test(input.userName) ? input.userName : ''),
@@ -174,8 +183,16 @@ export async function prepareUserChange(
   const passwordHash =
     change.password === undefined ? undefined : await hashPassword(change.password, options.scrypt);
   return (current) => {
-    const { imId: _imId, sipPassword: _sp, a1Hash: _a1, sipDomain: _dom, ...rest } = current;
+    const {
+      imId: _imId,
+      sipPassword: _sp,
+      a1Hash: _a1,
+      sipDomain: _dom,
+      digestSecret: _ds,
+      ...rest
+    } = current;
     const imId = change.imId === undefined ? current.imId : (change.imId ?? undefined);
+    const digestSecret = nextDigestSecret(current, imId, change.password);
     // A new SIP password invalidates the old a1-hash; recompute it for the configured (or last) domain.
     const sip =
       change.sipPassword === undefined
@@ -192,11 +209,28 @@ export async function prepareUserChange(
       lastName: change.lastName ?? current.lastName,
       role: change.role ?? current.role,
       passwordHash: passwordHash ?? current.passwordHash,
+      ...(digestSecret !== undefined ? { digestSecret } : {}),
       ...sip,
       callerIdName: change.callerIdName ?? current.callerIdName,
       callerIdNumber: change.callerIdNumber ?? current.callerIdNumber,
     };
   };
+}
+
+/**
+ * A new password derives new Digest secrets; otherwise the userName's HA1 stays, and the alias's only
+ * while the IM id is the one it was derived for (a new IM id gets its HA1 at the next Basic login).
+ */
+function nextDigestSecret(
+  current: User,
+  imId: string | undefined,
+  password: string | undefined,
+): DigestSecret | undefined {
+  if (password !== undefined) return deriveDigestSecret(current.userName, imId, password);
+  const secret = current.digestSecret;
+  if (secret === undefined || secret.alias === undefined || secret.alias.imId === imId) return secret;
+  const { alias: _stale, ...kept } = secret;
+  return kept;
 }
 
 /** What the admin API shows of a user: no password, no SIP password, no hash. */

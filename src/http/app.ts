@@ -78,7 +78,7 @@ const PUBLIC_FAMILIES: readonly RouteFamily[] = [
   registerOpenApiRoutes,
 ];
 
-/** Families behind HTTP Basic auth. */
+/** Families behind authentication (HTTP Digest or Basic). */
 const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerMyAccountRoutes,
   registerMyConferenceRoutes,
@@ -151,6 +151,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   const auth = createAuthenticator(deps.store, deps.logger, {
     ...(deps.passwordScrypt ? { scrypt: deps.passwordScrypt } : {}),
+    trustedProxies: deps.config.trustedProxies,
     ...deps.auth,
   });
   app.use('*', auth.middleware);

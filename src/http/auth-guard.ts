@@ -1,11 +1,23 @@
-// Password-guessing defence, kept apart from HTTP so it can be tested with a fake clock.
+// Password-guessing defence, behind a small interface (LoginThrottle) so a store shared by several
+// daemons (PostgreSQL) can replace the in-memory one; kept apart from HTTP and tested with a fake clock.
 //
-// - Per client address: `clientFailureLimit` wrong passwords in a row block that client (429) for
-//   `lockoutMs`, doubling on each repeated lockout up to `maxLockoutMs`. A success resets it.
-// - Per user: `userFailureLimit` wrong passwords in a row for one account, from any clients, block
-//   further tries for that account — except from clients that recently logged in as that user, so a
-//   distributed attack cannot lock the real user out of their usual device.
-// Memory is bounded: each table keeps at most `maxEntries`, dropping the least recently touched.
+// Every attempt is counted *before* its password is checked (admit: one more pending attempt) and
+// settled after it, so N concurrent guesses never get more than the limit checked: the others are
+// refused at once. Three counters:
+// - per (address, login name): `clientFailureLimit` failures block that name from that address. It
+//   applies even where the user logged in before (an attacker behind the user's own address).
+// - per address: `clientFailureLimit` failures, whatever the names, block the address, except for
+//   users who logged in from it before (a NAT or proxy with an attacker behind it keeps its users).
+// - per login name: `userFailureLimit` failures from addresses the user never logged in from block
+//   such addresses; the user's known addresses are exempt, so a distributed attack cannot lock the
+//   user out of the address they use.
+// Unknown names are counted exactly like existing ones, so no answer tells which names exist.
+// A success clears only its (address, name) counter: an attacker's own account must not reset the
+// count of the address it guesses from, nor a user's poller reset the count on their name. It also
+// remembers the address as known for the user (the 8 most recent).
+// A lockout lasts `lockoutMs`, doubling on each repeated one up to `maxLockoutMs`; a counter without
+// a failure for `failureWindowMs` starts over. Each table keeps at most `maxEntries` (least recently
+// touched dropped first); known addresses are a separate table that only successes fill.
 
 export interface GuardOptions {
   clientFailureLimit: number;
@@ -27,18 +39,49 @@ export const DEFAULT_GUARD_OPTIONS: Omit<GuardOptions, 'now'> = {
   maxEntries: 10_000,
 };
 
-const KNOWN_CLIENTS_PER_USER = 8;
+export interface LoginAttempt {
+  client: string;
+  /** The name as sent (userName, IM id, or a name no user has); undefined for malformed credentials. */
+  login: string | undefined;
+  /** The account `login` names, when one exists. */
+  userName: string | undefined;
+}
+
+/** An admitted attempt; give it back to settle() exactly once. */
+export interface AttemptTicket {
+  readonly attempt: LoginAttempt;
+  /** The counters this attempt was counted on. */
+  readonly keys: readonly CounterKey[];
+  /** The user logged in from this client before: their check goes ahead of strangers'. */
+  readonly known: boolean;
+}
+
+export type Admission = { ok: true; ticket: AttemptTicket } | { ok: false; retryAfterMs: number };
+
+/** `unchecked`: admitted but never decided (no capacity to check it, a stale nonce): not a failure. */
+export type AttemptOutcome = 'success' | 'failure' | 'unchecked';
+
+export interface LoginThrottle {
+  /** Counts the attempt before any password check, or says how long the client must wait. */
+  admit(attempt: LoginAttempt): Promise<Admission>;
+  /** Settles an admitted attempt; resolves true when this failure started a lockout. */
+  settle(ticket: AttemptTicket, outcome: AttemptOutcome): Promise<boolean>;
+}
+
+type CounterKind = 'pair' | 'client' | 'account';
+export type CounterKey = readonly [CounterKind, string];
 
 interface Counter {
   failures: number;
+  pending: number;
   lastFailure: number;
   blockedUntil: number;
   lockouts: number;
 }
 
-interface UserCounter extends Counter {
-  knownClients: string[];
-}
+const KNOWN_CLIENTS_PER_USER = 8;
+/** Retry-After when the limit is only reached by attempts still being checked. */
+const PENDING_RETRY_MS = 1_000;
 
 /** A Map that forgets its least recently touched entries beyond `max`. */
 class BoundedMap<V> {
@@ -64,64 +107,127 @@ class BoundedMap<V> {
   }
 }
 
-const fresh = (): Counter => ({ failures: 0, lastFailure: 0, blockedUntil: 0, lockouts: 0 });
-
-export class FailureGuard {
-  private readonly clients: BoundedMap<Counter>;
-  private readonly users: BoundedMap<UserCounter>;
+/** The in-memory LoginThrottle: one process's view; lost on restart. */
+export class MemoryLoginThrottle implements LoginThrottle {
+  private readonly counters: Record<CounterKind, BoundedMap<Counter>>;
+  private readonly known: BoundedMap<string[]>;
 
   constructor(private readonly options: GuardOptions) {
-    this.clients = new BoundedMap(options.maxEntries);
-    this.users = new BoundedMap(options.maxEntries);
-  }
-
-  /** Milliseconds this client must wait; 0 when it may try. */
-  clientBlockedFor(client: string): number {
-    const counter = this.clients.get(client);
-    return counter ? Math.max(0, counter.blockedUntil - this.options.now()) : 0;
-  }
-
-  /** Milliseconds before `client` may try a password for `userName`; 0 when it may. */
-  userBlockedFor(userName: string, client: string): number {
-    const counter = this.users.get(userName);
-    if (!counter || counter.knownClients.includes(client)) return 0;
-    return Math.max(0, counter.blockedUntil - this.options.now());
-  }
-
-  /** Records a wrong password; returns true when this failure started a lockout. */
-  recordFailure(client: string, userName: string | undefined): boolean {
-    const now = this.options.now();
-    const counter = this.bump(this.clients.get(client) ?? fresh(), this.options.clientFailureLimit, now);
-    this.clients.touch(client, counter.value);
-    if (userName === undefined) return counter.lockedNow;
-    const userCounter = this.users.get(userName) ?? { ...fresh(), knownClients: [] };
-    const bumped = this.bump(userCounter, this.options.userFailureLimit, now);
-    this.users.touch(userName, { ...bumped.value, knownClients: userCounter.knownClients });
-    return counter.lockedNow || bumped.lockedNow;
-  }
-
-  recordSuccess(client: string, userName: string): void {
-    this.clients.delete(client);
-    const counter = this.users.get(userName);
-    const known = (counter?.knownClients ?? []).filter((c) => c !== client);
-    known.unshift(client);
-    // The account's failure streak ends with a real login; its known devices are remembered.
-    this.users.touch(userName, { ...fresh(), knownClients: known.slice(0, KNOWN_CLIENTS_PER_USER) });
-  }
-
-  private bump(counter: Counter, limit: number, now: number): { value: Counter; lockedNow: boolean } {
-    const inRow = now - counter.lastFailure <= this.options.failureWindowMs ? counter.failures : 0;
-    const failures = inRow + 1;
-    if (failures < limit) return { value: { ...counter, failures, lastFailure: now }, lockedNow: false };
-    const duration = Math.min(this.options.lockoutMs * 2 ** counter.lockouts, this.options.maxLockoutMs);
-    return {
-      value: { failures: 0, lastFailure: now, blockedUntil: now + duration, lockouts: counter.lockouts + 1 },
-      lockedNow: true,
+    this.counters = {
+      pair: new BoundedMap(options.maxEntries),
+      client: new BoundedMap(options.maxEntries),
+      account: new BoundedMap(options.maxEntries),
     };
+    this.known = new BoundedMap(options.maxEntries);
+  }
+
+  async admit(attempt: LoginAttempt): Promise<Admission> {
+    return this.admitNow(attempt);
+  }
+
+  async settle(ticket: AttemptTicket, outcome: AttemptOutcome): Promise<boolean> {
+    return this.settleNow(ticket, outcome);
+  }
+
+  /** The synchronous core of admit(): nothing can run between the checks and the counting. */
+  admitNow(attempt: LoginAttempt): Admission {
+    const now = this.options.now();
+    const known = attempt.userName !== undefined && this.isKnownClient(attempt.userName, attempt.client);
+    const keys = this.keysFor(attempt, known);
+    let wait = 0;
+    for (const key of keys) wait = Math.max(wait, this.waitFor(key, now));
+    if (wait > 0) return { ok: false, retryAfterMs: wait };
+    for (const [kind, id] of keys) {
+      const counter = this.current(kind, id, now);
+      counter.pending++;
+      this.counters[kind].touch(id, counter);
+    }
+    return { ok: true, ticket: { attempt, keys, known } };
+  }
+
+  settleNow(ticket: AttemptTicket, outcome: AttemptOutcome): boolean {
+    const now = this.options.now();
+    let lockedNow = false;
+    for (const [kind, id] of ticket.keys) {
+      const counter = this.counters[kind].get(id);
+      if (counter === undefined) continue; // dropped from a full table meanwhile
+      counter.pending = Math.max(0, counter.pending - 1);
+      if (outcome === 'success' && kind === 'pair' && counter.pending === 0) this.counters.pair.delete(id);
+      else if (outcome === 'success' && kind === 'pair') counter.failures = 0;
+      else if (outcome === 'failure') lockedNow = this.fail(counter, this.limitOf(kind), now) || lockedNow;
+    }
+    const { client, userName } = ticket.attempt;
+    if (outcome === 'success' && userName !== undefined) this.remember(userName, client);
+    return lockedNow;
+  }
+
+  /** True when `client` logged in successfully as `userName` before (and is still remembered). */
+  isKnownClient(userName: string, client: string): boolean {
+    return this.known.get(userName)?.includes(client) ?? false;
+  }
+
+  /** Milliseconds `attempt` would have to wait; 0 when it would be admitted. For tests. */
+  blockedFor(attempt: LoginAttempt): number {
+    const now = this.options.now();
+    const known = attempt.userName !== undefined && this.isKnownClient(attempt.userName, attempt.client);
+    return Math.max(0, ...this.keysFor(attempt, known).map((key) => this.waitFor(key, now)));
   }
 
   /** For tests and metrics. */
   get trackedClients(): number {
-    return this.clients.size;
+    return this.counters.client.size;
+  }
+
+  private keysFor({ client, login }: LoginAttempt, known: boolean): CounterKey[] {
+    if (login === undefined) return [['client', client]];
+    const pair: CounterKey = ['pair', `${client}\n${login}`];
+    if (known) return [pair];
+    return [pair, ['client', client], ['account', login]];
+  }
+
+  private limitOf(kind: CounterKind): number {
+    return kind === 'account' ? this.options.userFailureLimit : this.options.clientFailureLimit;
+  }
+
+  private waitFor([kind, id]: CounterKey, now: number): number {
+    const counter = this.counters[kind].get(id);
+    if (counter === undefined) return 0;
+    if (counter.blockedUntil > now) return counter.blockedUntil - now;
+    const failures = this.inWindow(counter, now) ? counter.failures : 0;
+    return failures + counter.pending >= this.limitOf(kind) ? PENDING_RETRY_MS : 0;
+  }
+
+  /** The counter for `id`, started over when its last failure left the window. */
+  private current(kind: CounterKind, id: string, now: number): Counter {
+    const counter = this.counters[kind].get(id);
+    if (counter === undefined)
+      return { failures: 0, pending: 0, lastFailure: 0, blockedUntil: 0, lockouts: 0 };
+    if (!this.inWindow(counter, now) && counter.blockedUntil <= now) {
+      counter.failures = 0;
+      counter.lockouts = 0;
+    }
+    return counter;
+  }
+
+  private inWindow(counter: Counter, now: number): boolean {
+    return now - counter.lastFailure <= this.options.failureWindowMs;
+  }
+
+  private fail(counter: Counter, limit: number, now: number): boolean {
+    counter.failures = (this.inWindow(counter, now) ? counter.failures : 0) + 1;
+    counter.lastFailure = now;
+    if (counter.failures < limit) return false;
+    const duration = Math.min(this.options.lockoutMs * 2 ** counter.lockouts, this.options.maxLockoutMs);
+    counter.blockedUntil = now + duration;
+    counter.lockouts++;
+    counter.failures = 0;
+    return true;
+  }
+
+  private remember(userName: string, client: string): void {
+    const list = this.known.get(userName) ?? [];
+    if (list[0] === client) return this.known.touch(userName, list);
+    const next = [client, ...list.filter((c) => c !== client)].slice(0, KNOWN_CLIENTS_PER_USER);
+    this.known.touch(userName, next);
   }
 }

@@ -1,22 +1,31 @@
-// HTTP Basic authentication for every route but the public ones (/health and the like).
-// Login is the userName or, as in sipX, the IM id. Passwords are checked with scrypt in constant time;
-// a successful check is cached briefly under an HMAC of the whole Authorization header, so a
-// wallboard polling every second costs one scrypt per `cacheTtlMs`, not one per request. Identical
-// headers arriving together share one scrypt. Guessing is limited by FailureGuard (429 + Retry-After).
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { createHmac, randomBytes } from 'node:crypto';
+// Authentication for every route but the public ones (/health and the like): HTTP Digest (RFC 7616,
+// auth-digest.ts) and HTTP Basic (auth-basic.ts). The login is the userName or, as in sipX, the IM id.
+// Guessing is limited by a LoginThrottle (auth-guard.ts: 429 + Retry-After), counted before any
+// password is checked; password hashing is capped in total (scrypt-gate.ts: 503 + Retry-After).
+// A 401 carries three challenges, strongest first: Digest SHA-256, Digest MD5, Basic (one header each).
 import type { Context, MiddlewareHandler } from 'hono';
-import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword, type ScryptParams } from '../domain/passwords.js';
-import type { User } from '../domain/users.js';
+import { DIGEST_REALM, type ScryptParams } from '../domain/passwords.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { DEFAULT_GUARD_OPTIONS, FailureGuard, type GuardOptions } from './auth-guard.js';
+import { BasicAuth } from './auth-basic.js';
+import { DigestAuth } from './auth-digest.js';
+import {
+  DEFAULT_GUARD_OPTIONS,
+  MemoryLoginThrottle,
+  type GuardOptions,
+  type LoginThrottle,
+} from './auth-guard.js';
+import { clientAddressResolver } from './client-address.js';
+import { checkThrottled, type AuthResult } from './auth-result.js';
 import type { AppEnv } from './context.js';
 import { HttpError } from './errors.js';
+import { respondError } from './represent.js';
+import { DEFAULT_SCRYPT_GATE, ScryptGate, type ScryptGateOptions } from './scrypt-gate.js';
+
+export { parseBasicAuth } from './auth-basic.js';
 
 export interface AuthOptions extends GuardOptions {
-  realm: string;
-  /** A cached login lives this long after its last use (pollers keep it warm)... */
+  /** A cached Basic login lives this long after its last use (pollers keep it warm)... */
   cacheTtlMs: number;
   /** ...but never longer than this after the password was last checked. */
   cacheMaxAgeMs: number;
@@ -25,160 +34,100 @@ export interface AuthOptions extends GuardOptions {
   maxHeaderLength: number;
   /** Cost of the decoy hash checked for unknown users (keep equal to real users' cost). */
   scrypt: ScryptParams | undefined;
+  /** A Digest nonce is accepted this long after it was issued (then: 401 with stale=true). */
+  nonceTtlMs: number;
+  /** Digest nonces whose counts are tracked (replay detection). */
+  maxTrackedNonces: number;
+  /** Password checks (scrypt) running at once and waiting, in the whole process. */
+  scryptGate: ScryptGateOptions;
+  /** TRUSTED_PROXIES: only from these is X-Forwarded-For believed (client-address.ts). */
+  trustedProxies: readonly string[];
+  /** Replaces the in-memory throttle (e.g. one shared by several daemons through a database). */
+  throttle: LoginThrottle | undefined;
 }
 
-export const DEFAULT_AUTH_OPTIONS: Omit<AuthOptions, 'now' | 'scrypt'> = {
+export const DEFAULT_AUTH_OPTIONS: Omit<AuthOptions, 'now' | 'scrypt' | 'throttle'> = {
   ...DEFAULT_GUARD_OPTIONS,
-  realm: 'fs-confd',
   cacheTtlMs: 10_000,
   cacheMaxAgeMs: 15 * 60_000,
   cacheMaxEntries: 10_000,
-  maxHeaderLength: 1024,
+  maxHeaderLength: 4096,
+  nonceTtlMs: 5 * 60_000,
+  maxTrackedNonces: 10_000,
+  scryptGate: DEFAULT_SCRYPT_GATE,
+  trustedProxies: [],
 };
-
-interface CachedLogin {
-  userName: string;
-  /** A changed password (or a deleted user) invalidates the entry at once. */
-  passwordHash: string;
-  expires: number;
-  /** The sliding expiry never passes this. */
-  until: number;
-}
-
-/** The client's address from the Node socket; `app.request()` in tests has none. */
-export function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** "Basic base64(login:password)" → parts, or undefined when malformed. */
-export function parseBasicAuth(header: string): { login: string; password: string } | undefined {
-  const m = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
-  if (!m?.[1]) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  const login = decoded.slice(0, colon);
-  const password = decoded.slice(colon + 1);
-  // Control characters or invalid UTF-8 (decoded as U+FFFD) are never part of a real login.
-  const malformed = /[\p{Cc}\ufffd]/u.test(decoded);
-  if (malformed || login.length > 64 || password.length > MAX_PASSWORD_LENGTH) return undefined;
-  return { login, password };
-}
 
 export interface Authenticator {
   middleware: MiddlewareHandler<AppEnv>;
-  guard: FailureGuard;
-  /** Drops cached logins (e.g. after an admin changes users in bulk). */
+  throttle: LoginThrottle;
+  gate: ScryptGate;
+  /** Drops cached Basic logins (e.g. after an admin changes users in bulk). */
   clearCache(): void;
 }
+
+const BASIC_CHALLENGE = `Basic realm="${DIGEST_REALM}", charset="UTF-8"`;
 
 export function createAuthenticator(
   store: Store,
   logger: Logger,
   overrides: Partial<AuthOptions> = {},
 ): Authenticator {
-  const options: AuthOptions = { ...DEFAULT_AUTH_OPTIONS, now: Date.now, scrypt: undefined, ...overrides };
-  const guard = new FailureGuard(options);
-  const cache = new Map<string, CachedLogin>();
-  const inflight = new Map<string, Promise<boolean>>();
-  const cacheKeySecret = randomBytes(32);
-  let decoy: Promise<string> | undefined;
-  const challenge = `Basic realm="${options.realm}", charset="UTF-8"`;
+  const options: AuthOptions = {
+    ...DEFAULT_AUTH_OPTIONS,
+    now: Date.now,
+    scrypt: undefined,
+    throttle: undefined,
+    ...overrides,
+  };
+  const throttle = options.throttle ?? new MemoryLoginThrottle(options);
+  const gate = new ScryptGate(options.scryptGate);
+  const basic = new BasicAuth(store, throttle, gate, logger, options);
+  const digest = new DigestAuth(store, throttle, logger, options);
+  const clientOf = clientAddressResolver(options.trustedProxies);
 
-  const unauthorized = (message: string) =>
-    new HttpError(401, message, { headers: { 'WWW-Authenticate': challenge } });
-  const tooMany = (ms: number) =>
-    new HttpError(429, 'too many failed logins; try again later', {
-      headers: { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) },
-    });
-
-  function remember(key: string, user: User): void {
-    cache.delete(key);
-    const now = options.now();
-    cache.set(key, {
-      userName: user.userName,
-      passwordHash: user.passwordHash,
-      expires: now + options.cacheTtlMs,
-      until: now + options.cacheMaxAgeMs,
-    });
-    if (cache.size > options.cacheMaxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-  }
-
-  async function fromCache(key: string): Promise<User | undefined> {
-    const hit = cache.get(key);
-    if (!hit) return undefined;
-    const now = options.now();
-    const user = hit.expires > now ? await store.getUser(hit.userName) : undefined;
-    if (user && user.passwordHash === hit.passwordHash) {
-      // Sliding: a client polling every second never pays for scrypt again until `until`.
-      hit.expires = Math.min(now + options.cacheTtlMs, hit.until);
-      return user;
-    }
-    cache.delete(key);
-    return undefined;
-  }
-
-  /** One scrypt per distinct header at a time; unknown users cost the same as known ones. */
-  function check(key: string, password: string, user: User | undefined): Promise<boolean> {
-    const running = inflight.get(key);
-    if (running) return running;
-    const work = (async () => {
-      if (user) return verifyPassword(password, user.passwordHash);
-      decoy ??= hashPassword(randomBytes(16).toString('hex'), options.scrypt);
-      await verifyPassword(password, await decoy);
-      return false;
-    })().finally(() => inflight.delete(key));
-    inflight.set(key, work);
-    return work;
+  /** 401 with every challenge, or 429/503 with Retry-After. */
+  function refuse(c: Context<AppEnv>, result: Exclude<AuthResult, { ok: true }>): Response {
+    if (result.status !== 401)
+      throw new HttpError(result.status, result.message, {
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) },
+      });
+    const res = respondError(c, 401, result.message);
+    const challenges = [...digest.challenges(result.stale === true), BASIC_CHALLENGE];
+    // A Fetch Response joins repeated headers into one comma-separated line, which clients such as
+    // curl misread (they take the first Digest and let later parameters override it). The Node
+    // response keeps one WWW-Authenticate line per challenge; writeHead() merges it in.
+    const outgoing = c.env?.outgoing;
+    if (outgoing && 'setHeader' in outgoing && !outgoing.headersSent)
+      outgoing.setHeader('WWW-Authenticate', challenges);
+    else for (const challenge of challenges) res.headers.append('WWW-Authenticate', challenge);
+    return res;
   }
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     const header = c.req.header('authorization');
-    if (header === undefined || header === '') throw unauthorized('authentication required');
-    const client = clientAddress(c);
-    const key = createHmac('sha256', cacheKeySecret).update(header).digest('base64');
-
-    // A cached header is a known-good credential: it cannot be a guess, so no limit applies to it.
-    const cached = header.length <= options.maxHeaderLength ? await fromCache(key) : undefined;
-    if (cached) {
-      c.set('user', cached);
-      return next();
-    }
-
-    const blocked = guard.clientBlockedFor(client);
-    if (blocked > 0) throw tooMany(blocked);
-
-    const credentials = header.length <= options.maxHeaderLength ? parseBasicAuth(header) : undefined;
-    if (!credentials) {
-      guard.recordFailure(client, undefined);
-      throw unauthorized('malformed credentials');
-    }
-    const user = await store.findUserByLogin(credentials.login);
-    if (user) {
-      const userBlocked = guard.userBlockedFor(user.userName, client);
-      if (userBlocked > 0) throw tooMany(userBlocked);
-    }
-    if (!(await check(key, credentials.password, user))) {
-      if (guard.recordFailure(client, user?.userName))
-        logger.warn({ client, userName: user?.userName }, 'login attempts blocked after repeated failures');
-      throw unauthorized('wrong user name or password');
-    }
-    // Non-null: check() only succeeds for a known user.
-    const known = user as User;
-    guard.recordSuccess(client, known.userName);
-    remember(key, known);
-    c.set('user', known);
+    if (header === undefined || header === '')
+      return refuse(c, { ok: false, status: 401, message: 'authentication required' });
+    const client = clientOf(c);
+    let result: AuthResult;
+    if (header.length > options.maxHeaderLength)
+      result = await checkThrottled(
+        throttle,
+        logger,
+        { client, login: undefined, userName: undefined },
+        async () => ({
+          outcome: 'failure',
+          result: { ok: false, status: 401, message: 'malformed credentials' },
+        }),
+      );
+    else if (/^Digest /i.test(header)) result = await digest.authenticate(c, header, client);
+    else result = await basic.authenticate(header, client);
+    if (!result.ok) return refuse(c, result);
+    c.set('user', result.user);
     return next();
   };
 
-  return { middleware, guard, clearCache: () => cache.clear() };
+  return { middleware, throttle, gate, clearCache: () => basic.clearCache() };
 }
 
 /** Behind the auth middleware: 403 unless the user is an admin. */

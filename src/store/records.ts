@@ -5,6 +5,17 @@ import { conferenceFields, type Conference } from '../domain/conferences.js';
 import { isPasswordHash } from '../domain/passwords.js';
 import { userFields, type User } from '../domain/users.js';
 
+const md5Hex = z.string().regex(/^[0-9a-f]{32}$/);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** HTTP Digest HA1s (domain/passwords.ts): for the userName and, optionally, the IM id alias. */
+const digestSecretSchema = z.strictObject({
+  realm: z.string().min(1).max(128),
+  md5: md5Hex,
+  sha256: sha256Hex,
+  alias: z.strictObject({ imId: userFields.imId, md5: md5Hex, sha256: sha256Hex }).optional(),
+});
+
 export const userRecordSchema = z.strictObject({
   userName: userFields.userName,
   imId: userFields.imId.optional(),
@@ -12,6 +23,7 @@ export const userRecordSchema = z.strictObject({
   lastName: userFields.lastName,
   role: userFields.role,
   passwordHash: z.string().refine(isPasswordHash, 'not a scrypt hash'),
+  digestSecret: digestSecretSchema.optional(),
   sipPassword: userFields.sipPassword,
   a1Hash: z
     .string()

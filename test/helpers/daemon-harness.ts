@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon.js';
 import { newConference } from '../../src/domain/conferences.js';
 import { newUser } from '../../src/domain/users.js';
+import type { AuthOptions } from '../../src/http/auth.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { Reachability, SimUser } from '../../src/sim/model/config.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Reachability of the phones; default: each answers after 50 ms. */
   reachability?: Record<string, Reachability>;
+  /** Auth tuning (a fake clock for nonces, limits). */
+  auth?: Partial<AuthOptions>;
 }
 
 export interface Harness {
@@ -154,7 +157,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     logger,
     store,
-    app: { passwordScrypt: TEST_SCRYPT },
+    app: { passwordScrypt: TEST_SCRYPT, ...(options.auth ? { auth: options.auth } : {}) },
     eslBackoff: { initialMs: 20, maxMs: 200 },
   });
 

@@ -20,6 +20,9 @@ vi.mock('../../src/domain/passwords.js', async (importOriginal) => {
 });
 
 const OWNER = basic(USERS.owner.userName, PASSWORDS.owner);
+/** Digest SHA-256, Digest MD5 and Basic, joined by fetch's Headers.get. */
+const CHALLENGES =
+  /^Digest realm="fs-confd", qop="auth", algorithm=SHA-256, nonce="[\w-]{40}", Digest realm="fs-confd", qop="auth", algorithm=MD5, nonce="[\w-]{40}", Basic realm="fs-confd", charset="UTF-8"$/;
 const WRONG = basic(USERS.owner.userName, 'guess-123');
 
 let fixture: HttpFixture | undefined;
@@ -67,7 +70,7 @@ describe('lockout', () => {
     for (let i = 0; i < 10; i++) {
       expect((await f.request('GET', '/my/time', { auth: WRONG, client: `10.9.9.${i}` })).status).toBe(401);
     }
-    const fresh = basic(USERS.owner.imId, PASSWORDS.owner); // a different header: no cache hit
+    const fresh = OWNER.replace('Basic', 'basic'); // the same login in a different header: no cache hit
     expect((await f.request('GET', '/my/time', { auth: fresh, client: '10.9.9.200' })).status).toBe(429);
     expect((await f.request('GET', '/my/time', { auth: fresh, client: '10.1.1.1' })).status).toBe(200);
     // Other accounts are unaffected.
@@ -157,7 +160,7 @@ describe('credentials parsing', () => {
     ]) {
       const res = await f.request('GET', '/my/time', { auth });
       expect(res.status, auth.slice(0, 30)).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Basic realm="fs-confd", charset="UTF-8"');
+      expect(res.headers.get('www-authenticate')).toMatch(CHALLENGES);
     }
   });
 });
@@ -183,5 +186,73 @@ describe('over a real socket', () => {
     // A different header from the same (blocked) address is refused; the app.request client is not.
     expect((await get(basic('alice', PASSWORDS.owner))).status).toBe(429);
     expect((await f.request('GET', '/my/time', { auth: OWNER })).status).toBe(200);
+  });
+});
+
+describe('bounded password checks', () => {
+  it('200 concurrent wrong passwords from one address: 20 checked (401), the rest 429 at once', async () => {
+    const f = (fixture = await createHttpFixture());
+    const before = verifyCalls.count;
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        f
+          .request('GET', '/my/time', { auth: basic('200', `guess-${i}`), client: '198.51.100.50' })
+          .then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401).length).toBe(20);
+    expect(statuses.filter((s) => s === 429).length).toBe(180);
+    expect(verifyCalls.count - before).toBe(20);
+    // Names no user has go through the same count and the same decoy check.
+    const ghosts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        f
+          .request('GET', '/my/time', { auth: basic(`ghost-${i}`, 'pw-pw-pw-pw'), client: '198.51.100.51' })
+          .then((r) => r.status),
+      ),
+    );
+    expect(ghosts.filter((s) => s === 401).length).toBe(20);
+    expect(ghosts.filter((s) => s === 429).length).toBe(30);
+  });
+
+  it('checks beyond the process-wide cap are answered 503 at once; a known user still gets in', async () => {
+    const f = (fixture = await createHttpFixture({ auth: { scryptGate: { concurrency: 1, queue: 2 } } }));
+    expect((await f.request('GET', '/my/time', { auth: OWNER, client: '10.7.0.1' })).status).toBe(200);
+    const known = OWNER.replace('Basic', 'basic'); // not cached: needs a check of its own
+    const flood = Array.from({ length: 47 + 3 }, (_, i) =>
+      f.request('GET', '/my/time', { auth: basic('201', `guess-${i}`), client: `10.8.0.${i}` }),
+    );
+    const mine = f.request('GET', '/my/time', { auth: known, client: '10.7.0.1' });
+    const responses = await Promise.all(flood);
+    expect((await mine).status).toBe(200);
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBe(3); // one running, two waiting
+    expect(statuses.filter((s) => s === 503).length).toBe(47);
+    const busy = responses.find((r) => r.status === 503);
+    expect(busy?.headers.get('retry-after')).toBe('1');
+    // Refused for capacity is not a failure: those addresses are not counted.
+    expect(
+      (await f.request('GET', '/my/time', { auth: basic('202', PASSWORDS.other), client: '10.8.0.9' }))
+        .status,
+    ).toBe(200);
+  });
+});
+
+describe('TRUSTED_PROXIES', () => {
+  it('X-Forwarded-For names the client only when the request comes from a trusted proxy', async () => {
+    const f = (fixture = await createHttpFixture({ auth: { trustedProxies: ['192.0.2.0/24'] } }));
+    const via = (forwarded: string, auth: string, client = '192.0.2.1') =>
+      f.request('GET', '/my/time', { auth, client, headers: { 'X-Forwarded-For': forwarded } });
+    for (let i = 0; i < 20; i++) expect((await via('198.51.100.1', basic('200', `g-${i}`))).status).toBe(401);
+    expect((await via('198.51.100.1', OWNER)).status).toBe(429);
+    // A client cannot escape by sending its own X-Forwarded-For: the proxy appends the real address.
+    expect((await via('203.0.113.77, 198.51.100.1', OWNER)).status).toBe(429);
+    // Others behind the same proxy are not affected.
+    expect((await via('198.51.100.2', OWNER)).status).toBe(200);
+    // From an address that is not a trusted proxy the header is ignored: the peer is the client.
+    for (let i = 0; i < 20; i++)
+      expect((await via(`198.51.100.${100 + i}`, basic('200', `h-${i}`), '203.0.113.9')).status).toBe(401);
+    const uncached = OWNER.replace('Basic', 'basic'); // OWNER is cached now: a known-good header
+    expect((await via('198.51.100.3', uncached, '203.0.113.9')).status).toBe(429);
   });
 });

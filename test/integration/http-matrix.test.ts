@@ -131,7 +131,10 @@ describe('route × principal matrix', () => {
           for (const secret of await forbiddenStrings(f, who)) {
             expect(text, `${who} got a body containing a secret`).not.toContain(secret);
           }
-          if (res.status === 401) expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="[^"]+"/);
+          if (res.status === 401)
+            expect(res.headers.get('www-authenticate')).toMatch(
+              /^Digest realm="[^"]+".*, Basic realm="[^"]+"/,
+            );
           if (res.status === 405) expect(res.headers.get('allow')).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
           if (res.status >= 400) expect(text).toMatch(/<error>[^<]+<\/error>|"error":/);
         }

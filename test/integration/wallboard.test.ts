@@ -135,11 +135,11 @@ describe.runIf(RUN_IN_BROWSER)('wallboard in chromium', () => {
     expect(await admin.locator('[data-conference]').count()).toBe(2);
   });
 
-  it('asks for a login: 401 with a Basic challenge without credentials', async () => {
+  it('asks for a login: 401 with Digest and Basic challenges without credentials', async () => {
     h = await startHarness();
     const res = await h.request('GET', '/wallboard');
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Digest realm=.*, Basic realm=/);
     const page = await h.request('GET', '/wallboard', { as: 'other' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -53,7 +53,7 @@ describe('event stream', () => {
     await expect(connectStream(harness.url, undefined)).rejects.toThrow(/401/);
     const plain = await harness.request('GET', '/events');
     expect(plain.status).toBe(401);
-    expect(plain.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    expect(plain.headers.get('www-authenticate')).toMatch(/^Digest realm=.*, Basic realm=/);
     const noUpgrade = await harness.request('GET', '/events', { as: 'owner' });
     expect(noUpgrade.status).toBe(426);
   });

@@ -1,33 +1,88 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUARD_OPTIONS, FailureGuard, type GuardOptions } from '../../src/http/auth-guard.js';
+import {
+  DEFAULT_GUARD_OPTIONS,
+  MemoryLoginThrottle,
+  type AttemptOutcome,
+  type GuardOptions,
+  type LoginAttempt,
+} from '../../src/http/auth-guard.js';
 import { parseBasicAuth } from '../../src/http/auth.js';
 import { canControlConference, canManageDelegates } from '../../src/domain/ownership.js';
 
-function guardWithClock(overrides: Partial<GuardOptions> = {}) {
+function throttleWithClock(overrides: Partial<GuardOptions> = {}) {
   let now = 1_000_000;
-  const guard = new FailureGuard({ ...DEFAULT_GUARD_OPTIONS, now: () => now, ...overrides });
-  return { guard, advance: (ms: number) => (now += ms) };
+  const throttle = new MemoryLoginThrottle({ ...DEFAULT_GUARD_OPTIONS, now: () => now, ...overrides });
+  /** One attempt, admitted and settled at once; the Retry-After in ms when refused, else 0. */
+  const attempt = (a: LoginAttempt, outcome: AttemptOutcome = 'failure'): number => {
+    const admission = throttle.admitNow(a);
+    if (!admission.ok) return admission.retryAfterMs;
+    throttle.settleNow(admission.ticket, outcome);
+    return 0;
+  };
+  return { throttle, attempt, advance: (ms: number) => (now += ms) };
 }
 
-describe('FailureGuard per client', () => {
-  it('blocks a client after 20 failures in a row, for the lockout time, then lets it try again', () => {
-    const { guard, advance } = guardWithClock();
-    for (let i = 0; i < 19; i++) expect(guard.recordFailure('10.0.0.1', undefined)).toBe(false);
-    expect(guard.clientBlockedFor('10.0.0.1')).toBe(0);
-    expect(guard.recordFailure('10.0.0.1', undefined)).toBe(true);
-    expect(guard.clientBlockedFor('10.0.0.1')).toBe(60_000);
-    expect(guard.clientBlockedFor('10.0.0.2')).toBe(0);
-    advance(59_999);
-    expect(guard.clientBlockedFor('10.0.0.1')).toBe(1);
-    advance(1);
-    expect(guard.clientBlockedFor('10.0.0.1')).toBe(0);
+const at = (
+  client: string,
+  login: string | undefined,
+  userName: string | undefined = login,
+): LoginAttempt => ({
+  client,
+  login,
+  userName,
+});
+
+describe('login throttle: counted before the check', () => {
+  it('200 attempts in flight at once from one address: 20 admitted, the rest refused at once', () => {
+    const { throttle } = throttleWithClock();
+    const tickets = [];
+    let refused = 0;
+    for (let i = 0; i < 200; i++) {
+      const admission = throttle.admitNow(at('198.51.100.7', '200'));
+      if (admission.ok) tickets.push(admission.ticket);
+      else {
+        refused++;
+        expect(admission.retryAfterMs).toBe(1_000); // may clear if the checks in flight succeed
+      }
+    }
+    expect(tickets.length).toBe(20);
+    expect(refused).toBe(180);
+    const lockouts = tickets.map((t) => throttle.settleNow(t, 'failure'));
+    expect(lockouts.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+    expect(throttle.blockedFor(at('198.51.100.7', '200'))).toBe(60_000);
   });
 
-  it('doubles the lockout on each repeated lockout, up to the maximum; a success resets it', () => {
-    const { guard, advance } = guardWithClock();
+  it('attempts not decided (no capacity, stale nonce) are given back, not counted as failures', () => {
+    const { attempt, throttle } = throttleWithClock();
+    for (let i = 0; i < 100; i++) expect(attempt(at('c', '200'), 'unchecked')).toBe(0);
+    expect(throttle.blockedFor(at('c', '200'))).toBe(0);
+  });
+
+  it('malformed credentials count on the address only', () => {
+    const { attempt, throttle } = throttleWithClock();
+    for (let i = 0; i < 20; i++) expect(attempt(at('c', undefined))).toBe(0);
+    expect(throttle.blockedFor(at('c', undefined))).toBe(60_000);
+    expect(throttle.blockedFor(at('other', '200'))).toBe(0);
+  });
+});
+
+describe('login throttle per address', () => {
+  it('20 failures block the address for the lockout time, then it may try again', () => {
+    const { attempt, advance, throttle } = throttleWithClock();
+    for (let i = 0; i < 20; i++) expect(attempt(at('10.0.0.1', `name-${i}`))).toBe(0);
+    expect(attempt(at('10.0.0.1', 'fresh'))).toBe(60_000);
+    expect(throttle.blockedFor(at('10.0.0.2', 'fresh'))).toBe(0);
+    advance(59_999);
+    expect(throttle.blockedFor(at('10.0.0.1', 'fresh'))).toBe(1);
+    advance(1);
+    expect(throttle.blockedFor(at('10.0.0.1', 'fresh'))).toBe(0);
+  });
+
+  it('doubles the lockout on each repeated one, up to the maximum; a quiet window starts over', () => {
+    const { attempt, advance, throttle } = throttleWithClock();
     const lockOut = () => {
-      for (let i = 0; i < 20; i++) guard.recordFailure('c', undefined);
-      return guard.clientBlockedFor('c');
+      for (let i = 0; i < 20; i++) attempt(at('c', `n${i}`));
+      return throttle.blockedFor(at('c', 'x'));
     };
     expect(lockOut()).toBe(60_000);
     advance(60_000);
@@ -38,40 +93,79 @@ describe('FailureGuard per client', () => {
       advance(15 * 60_000);
       lockOut();
     }
-    expect(guard.clientBlockedFor('c')).toBe(15 * 60_000);
-    advance(15 * 60_000);
-    guard.recordSuccess('c', 'u');
+    expect(throttle.blockedFor(at('c', 'x'))).toBe(15 * 60_000);
+    advance(15 * 60_000 + DEFAULT_GUARD_OPTIONS.failureWindowMs + 1);
     expect(lockOut()).toBe(60_000);
   });
 
-  it('a success ends the streak; failures spread beyond the window do not add up', () => {
-    const { guard, advance } = guardWithClock();
-    for (let i = 0; i < 19; i++) guard.recordFailure('c', undefined);
-    guard.recordSuccess('c', 'u');
-    for (let i = 0; i < 19; i++) guard.recordFailure('c', undefined);
-    expect(guard.clientBlockedFor('c')).toBe(0);
-    advance(DEFAULT_GUARD_OPTIONS.failureWindowMs + 1);
-    guard.recordFailure('c', undefined);
-    expect(guard.clientBlockedFor('c')).toBe(0);
+  it('a success does not reset the address: an attacker’s own account buys no extra guesses', () => {
+    const { attempt, throttle } = throttleWithClock();
+    for (let i = 0; i < 19; i++) attempt(at('c', 'victim'));
+    expect(attempt(at('c', 'mallory'), 'success')).toBe(0);
+    expect(attempt(at('c', 'victim'))).toBe(0); // the 20th failure
+    expect(throttle.blockedFor(at('c', 'victim'))).toBe(60_000);
+    // ... but mallory now logs in from here as a known user.
+    expect(throttle.blockedFor(at('c', 'mallory'))).toBe(0);
   });
 
-  it('keeps at most maxEntries clients', () => {
-    const { guard } = guardWithClock({ maxEntries: 100 });
-    for (let i = 0; i < 1000; i++) guard.recordFailure(`10.0.${i >> 8}.${i & 255}`, undefined);
-    expect(guard.trackedClients).toBe(100);
+  it('failures spread beyond the window do not add up', () => {
+    const { attempt, advance, throttle } = throttleWithClock();
+    for (let i = 0; i < 19; i++) attempt(at('c', `n${i}`));
+    advance(DEFAULT_GUARD_OPTIONS.failureWindowMs + 1);
+    attempt(at('c', 'n'));
+    expect(throttle.blockedFor(at('c', 'x'))).toBe(0);
+  });
+
+  it('a shared address (NAT) with an attacker behind it keeps the users who logged in from it', () => {
+    const { attempt, throttle } = throttleWithClock();
+    expect(attempt(at('nat', 'alice'), 'success')).toBe(0);
+    for (let i = 0; i < 20; i++) attempt(at('nat', `guess-${i}`));
+    expect(throttle.blockedFor(at('nat', 'bob'))).toBe(60_000); // never logged in from here
+    expect(attempt(at('nat', 'alice'), 'success')).toBe(0);
+  });
+
+  it('a known address still has a limit on its own user: 20 failures block that name there', () => {
+    const { attempt, throttle } = throttleWithClock();
+    attempt(at('home', 'alice'), 'success');
+    for (let i = 0; i < 20; i++) expect(attempt(at('home', 'alice'))).toBe(0);
+    expect(attempt(at('home', 'alice'))).toBe(60_000);
+    // Other users at that address are not affected by alice's failures.
+    expect(throttle.blockedFor(at('home', 'bob'))).toBe(0);
+  });
+
+  it('keeps at most maxEntries per table', () => {
+    const { attempt, throttle } = throttleWithClock({ maxEntries: 100 });
+    for (let i = 0; i < 1000; i++) attempt(at(`10.0.${i >> 8}.${i & 255}`, undefined));
+    expect(throttle.trackedClients).toBe(100);
   });
 });
 
-describe('FailureGuard per user', () => {
-  it('a distributed attack on one account blocks new clients but not the user’s known device', () => {
-    const { guard } = guardWithClock({ userFailureLimit: 10 });
-    guard.recordSuccess('home', 'alice');
-    for (let i = 0; i < 10; i++) guard.recordFailure(`attacker-${i}`, 'alice');
-    expect(guard.userBlockedFor('alice', 'attacker-99')).toBe(60_000);
-    expect(guard.userBlockedFor('alice', 'home')).toBe(0);
-    expect(guard.userBlockedFor('bob', 'attacker-99')).toBe(0);
-    // No single attacker client reached its own limit.
-    expect(guard.clientBlockedFor('attacker-1')).toBe(0);
+describe('login throttle per account', () => {
+  it('a distributed attack blocks new addresses for that name, never the user’s known address', () => {
+    const { attempt, throttle } = throttleWithClock({ userFailureLimit: 10 });
+    attempt(at('home', 'alice'), 'success');
+    for (let i = 0; i < 10; i++) expect(attempt(at(`attacker-${i}`, 'alice'))).toBe(0);
+    expect(throttle.blockedFor(at('attacker-99', 'alice'))).toBe(60_000);
+    expect(throttle.blockedFor(at('home', 'alice'))).toBe(0);
+    expect(throttle.blockedFor(at('attacker-99', 'bob'))).toBe(0);
+    // No single attacker address reached its own limit.
+    expect(throttle.blockedFor(at('attacker-1', 'bob'))).toBe(0);
+    // The user's successes (a poller) do not reset the count for strangers.
+    for (let i = 0; i < 5; i++) attempt(at('home', 'alice'), 'success');
+    expect(throttle.blockedFor(at('attacker-99', 'alice'))).toBe(60_000);
+  });
+
+  it('a name no user has answers exactly like an existing user’s name', () => {
+    const run = (userName: string | undefined) => {
+      const { attempt, advance } = throttleWithClock({ userFailureLimit: 10 });
+      const answers: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 15; i++) answers.push(attempt(at(`x-${round}-${i}`, 'someone', userName)));
+        advance(30_000);
+      }
+      return answers;
+    };
+    expect(run(undefined)).toEqual(run('someone'));
   });
 });
 

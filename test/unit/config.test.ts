@@ -25,6 +25,15 @@ describe('configuration from the environment', () => {
     expect([c.httpMaxConnections, c.httpMaxConnectionsPerAddress]).toEqual([500, 50]);
   });
 
+  it('TRUSTED_PROXIES: none by default; addresses and CIDR ranges, IPv4 and IPv6', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12,::1' }).trustedProxies).toEqual([
+      '10.0.0.5',
+      '172.16.0.0/12',
+      '::1',
+    ]);
+  });
+
   it('reads several FreeSWITCH nodes', () => {
     const c = loadConfig({ FS_ESL: 'esl://:a@fs1:8021, esl://:b%40c@10.0.0.2:9000' });
     expect(c.eslNodes.map((n) => [n.id, n.password])).toEqual([
@@ -62,6 +71,8 @@ describe('configuration from the environment', () => {
     [{ FSCONFIG_SECRET: 'has a space in the middle' }, 'FSCONFIG_SECRET'],
     [{ FSCONFIG_ALLOW: '10.0.0.0/33' }, 'FSCONFIG_ALLOW'],
     [{ FSCONFIG_ALLOW: '127.0.0.1, freeswitch' }, 'FSCONFIG_ALLOW'],
+    [{ TRUSTED_PROXIES: 'proxy.example' }, 'TRUSTED_PROXIES'],
+    [{ TRUSTED_PROXIES: '10.0.0.0/40' }, 'TRUSTED_PROXIES'],
   ];
   for (const [env, variable] of bad) {
     it(`a wrong ${variable} stops start-up with one line naming it`, () => {

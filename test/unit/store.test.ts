@@ -14,7 +14,7 @@ import {
   StoreWriteError,
   type StoreChange,
 } from '../../src/store/store.js';
-import { verifyPassword } from '../../src/domain/passwords.js';
+import { DIGEST_REALM, digestHash, verifyPassword } from '../../src/domain/passwords.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const user = (input: Partial<UserInput> & { userName: string }) =>
@@ -277,6 +277,8 @@ describe('ensureAdmin', () => {
     const admin = await store.getUser('admin');
     expect(admin?.role).toBe('admin');
     expect(admin && (await verifyPassword('admin-password', admin.passwordHash))).toBe(true);
+    // HTTP Digest works for the first admin from the start.
+    expect(admin?.digestSecret?.md5).toBe(digestHash('MD5', `admin:${DIGEST_REALM}:admin-password`));
     expect(await ensureAdmin(store, { ...config, adminUser: 'root2' }, { scrypt: FAST })).toBe(
       'admin-exists',
     );
@@ -292,5 +294,41 @@ describe('ensureAdmin', () => {
       ensureAdmin(store, { ...config, adminUser: '200' }, { scrypt: FAST }),
     ).rejects.toBeInstanceOf(AdminSetupError);
     expect((await store.getUser('200'))?.role).toBe('user');
+  });
+});
+
+describe('the Digest secret in user records', () => {
+  it('a file from before Digest (no secret) loads; one with a malformed secret is refused', async () => {
+    const { digestSecret, ...older } = await user({ userName: '200', imId: 'alice' });
+    const file = (users: unknown[]) =>
+      JSON.stringify({ format: 'fs-confd/store', version: 1, users, conferences: [] });
+    await writeFile(join(dir, STORE_FILE_NAME), file([older]));
+    expect((await (await JsonFileStore.open(dir)).getUser('200'))?.digestSecret).toBeUndefined();
+    for (const bad of [
+      { ...digestSecret, md5: 'not-hex' },
+      { ...digestSecret, sha256: digestSecret?.md5 },
+      { ...digestSecret, alias: { imId: 'alice', md5: digestSecret?.md5 } },
+      { ...digestSecret, extra: 1 },
+    ]) {
+      await writeFile(join(dir, STORE_FILE_NAME), file([{ ...older, digestSecret: bad }]));
+      await expect(JsonFileStore.open(dir)).rejects.toThrow(/users\[0\]\.digestSecret/);
+    }
+  });
+
+  it('a new password derives a new secret; an IM id change keeps only what still holds', async () => {
+    const alice = await user({ userName: '200', imId: 'alice', password: 'first-password' });
+    expect(alice.digestSecret?.alias?.imId).toBe('alice');
+    const renamed = (await prepareUserChange({ imId: 'al' }, { sipDomain: 'example.org' }))(alice);
+    expect(renamed.digestSecret?.md5).toBe(alice.digestSecret?.md5);
+    expect(renamed.digestSecret?.alias).toBeUndefined();
+    const same = (await prepareUserChange({ firstName: 'A' }, { sipDomain: 'example.org' }))(alice);
+    expect(same.digestSecret).toEqual(alice.digestSecret);
+    const repassed = (
+      await prepareUserChange({ password: 'second-password' }, { sipDomain: 'example.org', scrypt: FAST })
+    )(renamed);
+    expect(repassed.digestSecret?.md5).toBe(digestHash('MD5', `200:${DIGEST_REALM}:second-password`));
+    expect(repassed.digestSecret?.alias?.sha256).toBe(
+      digestHash('SHA-256', `al:${DIGEST_REALM}:second-password`),
+    );
   });
 });
