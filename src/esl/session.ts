@@ -98,14 +98,14 @@ export class EslSession {
    * Ends the session; 'exit' says goodbye first when it can, 'linger' leaves the socket for the peer
    * to close (ignoring whatever it still sends). Resolves once the socket is closed.
    */
-  close(reason: string, mode: 'exit' | 'destroy' | 'linger', error?: Error): Promise<void> {
+  close(reason: string, mode: 'exit' | 'destroy' | 'linger'): Promise<void> {
     const socket = this.socket;
     const closed = socket.destroyed ? Promise.resolve() : this.closed;
     if (this.phase === 'ended') {
       if (mode === 'destroy') socket.destroy(); // e.g. the peer ignored our `exit`
     } else {
       const how = mode === 'exit' && this.phase !== 'ready' ? 'destroy' : mode;
-      this.end(reason, error, false, how);
+      this.end(reason, undefined, false, how);
     }
     return closed;
   }
@@ -113,10 +113,10 @@ export class EslSession {
   private startHandshakeTimer(stage: 'connect' | 'handshake', ms: number): void {
     clearTimeout(this.handshakeTimer);
     if (this.phase !== 'handshake') return;
-    this.handshakeTimer = setTimeout(
-      () => this.end(`${stage} timed out`, new EslTimeoutError(this.node.id, ms, stage)),
-      ms,
-    );
+    this.handshakeTimer = setTimeout(() => {
+      const what = stage === 'connect' ? 'answer to the TCP connect' : 'handshake';
+      this.end(`${stage} timed out`, new EslTimeoutError(this.node.id, ms, what));
+    }, ms);
     this.handshakeTimer.unref();
   }
 

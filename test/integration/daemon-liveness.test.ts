@@ -16,11 +16,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Heartbeats every 50 ms, a frozen node probed after 400 ms, requests answered within 400 ms. */
+/** Heartbeats every 50 ms, a frozen node probed after 1 s, requests answered within 1 s (slack for
+ * a loaded machine: a healthy node is never dropped, whatever the scheduling delays). */
 const FAST: HarnessOptions = {
-  env: { ESL_TIMEOUT_MS: '400' },
+  env: { ESL_TIMEOUT_MS: '1000' },
   sim: { heartbeatMs: 50 },
-  eslLiveness: { liveness: { heartbeatDeadlineMs: 400, probeTimeoutMs: 300 } },
+  eslLiveness: { liveness: { heartbeatDeadlineMs: 1000, probeTimeoutMs: 500 } },
 };
 
 async function harness(options: HarnessOptions = {}): Promise<ConferenceHarness> {
@@ -50,7 +51,7 @@ describe('a frozen FreeSWITCH', () => {
     await hh.eventually(async () => (await health(hh)).status === 503, 10_000);
     const { node } = await health(hh);
     expect(node.lastDisconnect).toMatch(
-      /^no HEARTBEAT for \d+\.\d s and no answer to a probe within 300 ms$/,
+      /^no HEARTBEAT for \d+\.\d s and no answer to a probe within 500 ms$/,
     );
     expect(node.sync).toBe('unsynced');
     expect((await hh.details('alice-conf')).status).toBe(503);
@@ -65,7 +66,7 @@ describe('a frozen FreeSWITCH', () => {
 
   it('a command written to it answers 504 "may have happened"; later ones 503 at once; FreeSWITCH runs only the first after it resumes', async () => {
     const hh = await harness({
-      eslLiveness: { liveness: { heartbeatDeadlineMs: 60_000, probeTimeoutMs: 300 } },
+      eslLiveness: { liveness: { heartbeatDeadlineMs: 60_000, probeTimeoutMs: 500 } },
     });
     const a = await hh.join('200');
     const b = await hh.join('201');
@@ -74,7 +75,7 @@ describe('a frozen FreeSWITCH', () => {
     expect(first.status).toBe(504);
     expect(await errorText(first)).toBe(OUTCOME_UNKNOWN);
     // The stuck request dropped the connection: the node is unavailable, nothing more is sent.
-    expect((await health(hh)).node.lastDisconnect).toBe('a request got no reply within 400 ms');
+    expect((await health(hh)).node.lastDisconnect).toBe('a request got no reply within 1000 ms');
     const second = await hh.request('PUT', `/my/conference/alice-conf/mute&${b}`, {
       as: 'owner',
       json: true,
@@ -93,7 +94,7 @@ describe('a frozen FreeSWITCH', () => {
 
   it('a click-to-call it did not acknowledge answers 504, and is hung up when FreeSWITCH places it after resuming', async () => {
     const hh = await harness({
-      eslLiveness: { liveness: { heartbeatDeadlineMs: 60_000, probeTimeoutMs: 300 } },
+      eslLiveness: { liveness: { heartbeatDeadlineMs: 60_000, probeTimeoutMs: 500 } },
       // The user's phone would answer after 5 s: long enough to see the daemon cancel it while ringing.
       reachability: { '127.0.0.1:5200': { kind: 'answer', afterMs: 5000 } },
     });
