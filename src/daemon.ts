@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Config } from './config.js';
-import { EslClient } from './esl/client.js';
+import { EslClient, type EslClientOptions } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
 import { LiveSettingsApplier } from './fsconfig/live-settings.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
@@ -47,6 +47,8 @@ export interface DaemonOptions {
   app?: Partial<Pick<AppDeps, 'passwordScrypt' | 'auth'>>;
   /** ESL reconnect backoff (tests use short ones). */
   eslBackoff?: { initialMs: number; maxMs: number };
+  /** ESL liveness tuning (tests and the freeze benchmark use short deadlines). */
+  eslLiveness?: Pick<EslClientOptions, 'liveness' | 'handshakeTimeoutMs' | 'shutdownLingerMs'>;
   /** Event stream tuning (tests use short heartbeats and small buffers). */
   stream?: Omit<EventStreamOptions, 'logger'>;
   /** How long stop() lets in-flight requests finish; default SHUTDOWN_GRACE_MS. */
@@ -102,6 +104,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       requestTimeoutMs: config.eslRequestTimeoutMs,
       events: SUBSCRIBED_EVENTS,
       ...(options.eslBackoff ? { backoff: options.eslBackoff } : {}),
+      ...options.eslLiveness,
     });
     const onChange = events.onChange;
     syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }), onChange }));

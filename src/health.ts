@@ -1,5 +1,6 @@
 // The /health report: each FreeSWITCH node's connection and sync state. Healthy only when every node
-// is connected and its live state is synced (otherwise reads about it would answer 503).
+// is connected and its live state is synced (otherwise reads about it would answer 503). A node that
+// stopped talking (no HEARTBEAT and no answer to a probe) or announced its SHUTDOWN is disconnected.
 import type { EslPool } from './esl/pool.js';
 import type { NodeSync } from './state/resync.js';
 
@@ -11,6 +12,8 @@ export interface NodeHealth {
   sync: string;
   syncedAt: string | null;
   reconnects: number;
+  /** Why the last session ended (e.g. a missed HEARTBEAT, FreeSWITCH's SHUTDOWN); null once connected. */
+  lastDisconnect: string | null;
 }
 
 export function healthReport(
@@ -27,6 +30,7 @@ export function healthReport(
       sync: sync?.status ?? 'unsynced',
       syncedAt: sync?.syncedAt?.toISOString() ?? null,
       reconnects: client.stats.reconnects,
+      lastDisconnect: client.lastDisconnectReason ?? null,
     };
   });
   const ok = nodes.every((n) => n.state === 'connected' && n.sync === 'synced');

@@ -1,6 +1,8 @@
 // `npm run sim`: a simulated FreeSWITCH on its own, set up like the lab the transcripts were recorded
 // in (users 1000-1019, user 1000 registered, extensions 3900/9991/9992/9993/9995), for pointing a
-// daemon or any ESL client at it. SIM_PORT (default 8021) and SIM_PASSWORD (default ClueCon).
+// daemon or any ESL client at it. SIM_PORT (default 8021), SIM_PASSWORD (default ClueCon),
+// SIM_HEARTBEAT_MS (HEARTBEAT interval, default 20000, 0 = none), SIM_SHUTDOWN_DELAY_MS (time from
+// the SHUTDOWN event to closing ESL on SIGINT/SIGTERM, default 0).
 import { createLogger } from '../log.js';
 import { transcriptLabConfig } from '../sim/model/config.js';
 import { startSimulatedFreeswitch } from '../sim/start.js';
@@ -11,10 +13,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const password = process.env['SIM_PASSWORD'] ?? 'ClueCon';
+const heartbeatMs = Number(process.env['SIM_HEARTBEAT_MS'] ?? '20000');
+const shutdownDelayMs = Number(process.env['SIM_SHUTDOWN_DELAY_MS'] ?? '0');
+if (![heartbeatMs, shutdownDelayMs].every((n) => Number.isInteger(n) && n >= 0)) {
+  console.error('sim: SIM_HEARTBEAT_MS and SIM_SHUTDOWN_DELAY_MS must be whole milliseconds');
+  process.exit(2);
+}
 const sim = await startSimulatedFreeswitch({
   ...transcriptLabConfig(),
   port,
   password,
+  heartbeatMs,
+  shutdownDelayMs,
   logger: createLogger(
     process.env['LOG_LEVEL'] === undefined ? 'info' : (process.env['LOG_LEVEL'] as 'info'),
   ),

@@ -6,54 +6,33 @@
 // - it never notices a dead socket and never reconnects: every session (session.ts) is a fresh
 //   Connection whose end is always noticed, and the client retries with capped, jittered backoff;
 // - its callbacks never fire when the socket dies and nothing times out; overlapping requests can
-//   reach the wrong callback (node-esl #75): requests go through serial-requests.ts;
+//   reach the wrong callback (node-esl #75): requests go through serial-requests.ts, and a request
+//   stuck on the wire past its timeout drops the session (a late reply would confuse the next one);
+// - a frozen FreeSWITCH keeps its socket open and silent: HEARTBEAT plus a probe (liveness.ts) notice
+//   it; a SHUTDOWN event ends the session at once (FreeSWITCH may take half a minute to close it);
 // - send() writes verbatim: every command passes assertSafeCommand (command-guard.ts) first;
 // - a throwing listener would unwind through the socket: listeners are isolated (listener-set.ts).
-import type { EslNodeConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { Backoff, DEFAULT_BACKOFF } from './backoff.js';
+import type {
+  EslClientEvents,
+  EslClientOptions,
+  EslClientStats,
+  EslConnectionState,
+  EslJob,
+} from './client-types.js';
 import { assertSafeCommand, buildEventSubscription } from './command-guard.js';
-import { EslAuthError, EslNotConnectedError } from './errors.js';
-import { decodeEventFrame, type EslEvent } from './events.js';
+import { ConnectionLog } from './connection-log.js';
+import { EslNotConnectedError } from './errors.js';
+import { decodeEventFrame } from './events.js';
 import type { EslFrame } from './frames.js';
 import { asError } from './guarded-connection.js';
 import { ListenerSet } from './listener-set.js';
-import { SerialRequests, type RequestKind } from './serial-requests.js';
-import { EslSession, type SessionEnd } from './session.js';
+import { LivenessWatch, validateLiveness } from './liveness.js';
+import { SerialRequests, type RequestKind, type RequestTiming } from './serial-requests.js';
+import { EslSession, type SessionEnd, type SessionTimeouts } from './session.js';
 
-export type EslConnectionState = 'connecting' | 'connected' | 'disconnected';
-
-export interface EslClientOptions {
-  node: EslNodeConfig;
-  logger: Logger;
-  /** Default time a request may take (queueing, reply and, for bgapi, the BACKGROUND_JOB). */
-  requestTimeoutMs: number;
-  /** Entries for `event json ...`, e.g. ['CHANNEL_CREATE', 'CUSTOM conference::maintenance']. */
-  events: readonly string[];
-  /** Capped exponential backoff with jitter; defaults 250 / 30000 ms. After a session that stayed
-   * up for `resetAfterMs` (default 10000) the next retry streak starts from the beginning again. */
-  backoff?: BackoffOptions & { resetAfterMs?: number };
-  /** Time from starting the TCP connect to an accepted subscription (default 10000 ms). */
-  connectTimeoutMs?: number;
-}
-
-export interface EslClientEvents {
-  event: (event: EslEvent) => unknown;
-  /** After auth AND the event subscription succeeded. */
-  connected: () => unknown;
-  disconnected: (reason: string) => unknown;
-  state: (state: EslConnectionState) => unknown;
-}
-
-export interface EslClientStats {
-  /** Connection attempts after the first one. */
-  reconnects: number;
-  eventsReceived: number;
-  /** Event frames that could not be decoded, plus byte streams that lost their framing. */
-  decodeErrors: number;
-  listenerErrors: number;
-  authFailures: number;
-}
+export type { EslClientEvents, EslClientOptions, EslClientStats, EslConnectionState, EslJob };
 
 export class EslClient {
   readonly nodeId: string;
@@ -63,13 +42,17 @@ export class EslClient {
     decodeErrors: 0,
     listenerErrors: 0,
     authFailures: 0,
+    livenessFailures: 0,
+    stuckRequests: 0,
   };
 
   private readonly log: Logger;
+  private readonly connectionLog: ConnectionLog;
   private readonly subscription: string;
   private readonly backoff: Backoff;
   private readonly resetAfterMs: number;
-  private readonly connectTimeoutMs: number;
+  private readonly timeouts: SessionTimeouts;
+  private readonly liveness: ReturnType<typeof validateLiveness>;
   private readonly listeners = new ListenerSet<EslClientEvents>((name, err) =>
     this.onListenerError(name, err),
   );
@@ -79,24 +62,33 @@ export class EslClient {
   private since = new Date();
   private lastEvent: Date | undefined;
   private failure: Error | undefined;
+  private endReason: string | undefined;
   private running = false;
   private session: EslSession | undefined;
+  private watch: LivenessWatch | undefined;
+  /** A session FreeSWITCH announced it would close (SHUTDOWN): no reconnect until it has. */
+  private lingering: EslSession | undefined;
   private connectedAt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private failureStreak = 0;
-  private authFailing = false;
 
   constructor(private readonly options: EslClientOptions) {
     this.nodeId = options.node.id;
     this.log = options.logger.child({ eslNode: this.nodeId });
+    this.connectionLog = new ConnectionLog(this.log);
     this.subscription = buildEventSubscription(options.events);
     const { initialMs, maxMs } = options.backoff ?? DEFAULT_BACKOFF;
     this.backoff = new Backoff({ initialMs, maxMs });
     this.resetAfterMs = options.backoff?.resetAfterMs ?? 10_000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.timeouts = {
+      connectMs: options.connectTimeoutMs ?? 10_000,
+      handshakeMs: options.handshakeTimeoutMs ?? 60_000,
+      lingerMs: options.shutdownLingerMs ?? 60_000,
+    };
     if (!(options.requestTimeoutMs > 0)) throw new RangeError('requestTimeoutMs must be > 0');
-    if (!(this.connectTimeoutMs > 0)) throw new RangeError('connectTimeoutMs must be > 0');
-    this.requests = new SerialRequests(this.nodeId);
+    for (const [name, ms] of Object.entries(this.timeouts))
+      if (!(ms > 0)) throw new RangeError(`${name} must be > 0`);
+    this.liveness = validateLiveness(options.liveness);
+    this.requests = new SerialRequests(this.nodeId, undefined, (ms) => this.onStuck(ms));
   }
 
   get state(): EslConnectionState {
@@ -111,6 +103,10 @@ export class EslClient {
   /** Why the last attempt or session ended (an EslAuthError after a rejected password). */
   get lastError(): Error | undefined {
     return this.failure;
+  }
+  /** The reason the last session or attempt ended, in words (no secrets), until the next connect. */
+  get lastDisconnectReason(): string | undefined {
+    return this.endReason;
   }
   /** Book-keeping sizes for tests and diagnostics: all zero/false when nothing is pending. */
   get pending(): { queued: number; awaitingReply: boolean; jobs: number } {
@@ -141,6 +137,7 @@ export class EslClient {
     this.running = false;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    void this.lingering?.close('client stopped', 'destroy');
     const session = this.session;
     if (!session) return;
     const closed = session.close('client stopped', 'exit');
@@ -152,31 +149,46 @@ export class EslClient {
 
   /** Runs `api <command>`; resolves with the api/response body. */
   api(command: string, opts?: { timeoutMs?: number }): Promise<string> {
-    return this.request('api', command, opts?.timeoutMs);
+    const timeoutMs = opts?.timeoutMs ?? this.options.requestTimeoutMs;
+    return this.request('api', command, { replyTimeoutMs: timeoutMs });
   }
 
   /** Runs `bgapi <command>`; resolves with the BACKGROUND_JOB body ("+OK <uuid>\n",
    * "-ERR USER_BUSY\n"), or with the Reply-Text if FreeSWITCH refused to start the job. */
   bgapi(command: string, opts?: { timeoutMs?: number }): Promise<string> {
-    return this.request('bgapi', command, opts?.timeoutMs);
+    return this.startJob(command, opts).done;
   }
 
-  private request(
-    kind: RequestKind,
-    command: string,
-    timeoutMs = this.options.requestTimeoutMs,
-  ): Promise<string> {
+  /** bgapi, telling apart "FreeSWITCH has the job" (`accepted`) from its result (`done`). `timeoutMs`
+   * bounds the whole job; the command/reply must still come within the request timeout. */
+  startJob(command: string, opts?: { timeoutMs?: number }): EslJob {
+    const jobTimeoutMs = opts?.timeoutMs ?? this.options.requestTimeoutMs;
+    let accept: () => void = () => undefined;
+    const acceptedByReply = new Promise<void>((resolve) => (accept = resolve));
+    const done = this.request('bgapi', command, {
+      replyTimeoutMs: Math.min(jobTimeoutMs, this.options.requestTimeoutMs),
+      jobTimeoutMs,
+      onAccepted: () => accept(),
+    });
+    // Whichever comes first: the acknowledgement, a refusal (done resolves), or the failure of both.
+    const accepted = Promise.race([acceptedByReply, done.then(() => undefined)]);
+    accepted.catch(() => undefined); // callers that only want `done` must not see an unhandled rejection
+    return { accepted, done };
+  }
+
+  private request(kind: RequestKind, command: string, timing: RequestTiming): Promise<string> {
     try {
       assertSafeCommand(command);
     } catch (err) {
       return Promise.reject(asError(err));
     }
-    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs)))
-      return Promise.reject(new RangeError('timeoutMs must be a positive number'));
+    for (const ms of [timing.replyTimeoutMs, timing.jobTimeoutMs ?? 1])
+      if (!(ms > 0 && Number.isFinite(ms)))
+        return Promise.reject(new RangeError('timeoutMs must be a positive number'));
     const session = this.session;
     if (this.currentState !== 'connected' || !session?.isReady)
       return Promise.reject(new EslNotConnectedError(this.nodeId, this.failure));
-    const reply = this.requests.enqueue(kind, command, timeoutMs);
+    const reply = this.requests.enqueue(kind, command, timing);
     this.requests.pump(session.writer);
     return reply;
   }
@@ -185,8 +197,8 @@ export class EslClient {
     this.setState('connecting');
     let session: EslSession | undefined;
     try {
-      session = new EslSession(this.options.node, this.subscription, this.connectTimeoutMs, {
-        ready: () => this.onReady(),
+      session = new EslSession(this.options.node, this.subscription, this.timeouts, {
+        ready: () => this.onReady(session),
         event: (frame) => this.onEventFrame(frame),
         ended: (end) => this.onEnded(session, end),
         awaiting: () => this.requests.awaiting,
@@ -198,15 +210,45 @@ export class EslClient {
     this.session = session;
   }
 
-  private onReady(): void {
-    if (this.failureStreak > 0) this.log.info({ failedAttempts: this.failureStreak }, 'ESL connected again');
-    else this.log.info('ESL connected');
-    this.failureStreak = 0;
-    this.authFailing = false;
+  private onReady(session: EslSession | undefined): void {
+    this.connectionLog.connected();
     this.failure = undefined;
+    this.endReason = undefined;
     this.connectedAt = Date.now();
+    this.watch = new LivenessWatch(this.liveness, {
+      probe: (timeoutMs) => this.api('status', { timeoutMs }),
+      lateButAlive: (silentMs) =>
+        this.log.warn({ silentMs }, 'no HEARTBEAT from FreeSWITCH in time, but it answered a probe'),
+      dead: (reason) => {
+        if (session !== this.session) return;
+        this.stats.livenessFailures++;
+        void session?.close(reason, 'destroy');
+      },
+    });
     this.setState('connected');
     this.listeners.emit('connected');
+  }
+
+  /** A written request got no reply in time: nothing later on this session can be trusted. */
+  private onStuck(timeoutMs: number): void {
+    const session = this.session;
+    if (!session) return;
+    // The probe of a late heartbeat (or a request ahead of it) got stuck: the node is dead either way.
+    if (this.watch?.probing === true) {
+      this.stats.livenessFailures++;
+      void session.close(this.watch.failureReason(), 'destroy');
+      return;
+    }
+    this.stats.stuckRequests++;
+    void session.close(`a request got no reply within ${timeoutMs} ms`, 'destroy');
+  }
+
+  /** FreeSWITCH is shutting down: it stops serving now but may keep the socket open for half a minute. */
+  private onShutdownAnnounced(): void {
+    const session = this.session;
+    if (!session) return;
+    this.lingering = session;
+    void session.close('FreeSWITCH is shutting down (SHUTDOWN event)', 'linger');
   }
 
   private onEventFrame(frame: EslFrame): void {
@@ -220,53 +262,48 @@ export class EslClient {
     const event = decoded.event;
     this.stats.eventsReceived++;
     this.lastEvent = new Date();
+    if (event.name === 'HEARTBEAT') this.watch?.heartbeat();
     const jobUuid = event.headers['Job-UUID'];
     if (event.name === 'BACKGROUND_JOB' && jobUuid !== undefined)
       this.requests.backgroundJob(jobUuid, event.body ?? '');
     this.listeners.emit('event', event);
+    if (event.name === 'SHUTDOWN') this.onShutdownAnnounced();
   }
 
   /** A session ended (any way at all): reject its requests, report, and schedule the next one. */
   private onEnded(session: EslSession | undefined, end: SessionEnd): void {
     if (session !== this.session) return;
     this.session = undefined;
+    this.watch?.stop();
+    this.watch = undefined;
     const { reason, error } = end;
+    this.endReason = reason;
     const wasConnected = this.currentState === 'connected';
     if (wasConnected && Date.now() - this.connectedAt >= this.resetAfterMs) this.backoff.reset();
     if (end.streamBroken) this.stats.decodeErrors++;
     this.requests.rejectAll(reason);
     if (error) this.failure = error;
-    this.logEnd(end, wasConnected);
-    if (!wasConnected) this.failureStreak++;
+    if (this.connectionLog.ended(end, wasConnected, this.running)) this.stats.authFailures++;
     this.setState('disconnected');
     this.listeners.emit('disconnected', reason);
-    if (this.running && !this.reconnectTimer && !this.session) {
-      this.reconnectTimer = setTimeout(() => {
-        this.reconnectTimer = undefined;
-        if (!this.running || this.session) return;
-        this.stats.reconnects++;
-        this.connect();
-      }, this.backoff.next());
-      this.reconnectTimer.unref();
-    }
+    if (end.lingering && session) {
+      // Reconnecting now would reach the FreeSWITCH that is going away and resync against it.
+      void session.closed.then(() => {
+        if (this.lingering === session) this.lingering = undefined;
+        this.scheduleReconnect();
+      });
+    } else this.scheduleReconnect();
   }
 
-  /** Loud once per streak of failures, quiet (debug) for the rest, so a dead node cannot flood the log. */
-  private logEnd({ reason, error }: SessionEnd, wasConnected: boolean): void {
-    if (error instanceof EslAuthError) {
-      this.stats.authFailures++;
-      if (!this.authFailing) this.log.error({ err: error }, 'ESL password rejected; retrying with backoff');
-      else this.log.debug({ reason }, 'ESL password rejected again');
-      this.authFailing = true;
-    } else if (wasConnected) {
-      if (this.running) this.log.warn({ reason, error: error?.message }, 'ESL connection lost');
-      else this.log.info({ reason }, 'ESL connection closed');
-    } else if (this.running) {
-      if (this.failureStreak === 0)
-        this.log.warn({ reason }, 'ESL connection attempt failed; retrying with backoff');
-      else
-        this.log.debug({ reason, failedAttempts: this.failureStreak + 1 }, 'ESL connection attempt failed');
-    }
+  private scheduleReconnect(): void {
+    if (!this.running || this.reconnectTimer || this.session) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.running || this.session) return;
+      this.stats.reconnects++;
+      this.connect();
+    }, this.backoff.next());
+    this.reconnectTimer.unref();
   }
 
   private setState(state: EslConnectionState): void {

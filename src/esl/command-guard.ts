@@ -24,12 +24,16 @@ export function assertSafeCommand(command: unknown): asserts command is string {
 
 const EVENT_TOKEN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
+/** Events every session subscribes to, whatever the caller asked for. */
+export const REQUIRED_EVENTS = ['BACKGROUND_JOB', 'HEARTBEAT', 'SHUTDOWN'] as const;
+
 /**
  * Builds the argument of `event json ...` from entries like `CHANNEL_CREATE` or
  * `CUSTOM conference::maintenance`. FreeSWITCH treats every word after `CUSTOM` as a subclass, so
  * plain event names must come first and `CUSTOM <subclasses>` last (modesl's events() appends its
  * required events after whatever it was given, which would turn BACKGROUND_JOB into a subclass).
- * BACKGROUND_JOB is always included: bgapi needs it.
+ * BACKGROUND_JOB, HEARTBEAT and SHUTDOWN are always included: bgapi needs the first, the client's
+ * liveness watch the other two.
  */
 export function buildEventSubscription(entries: readonly string[]): string {
   const names: string[] = [];
@@ -54,6 +58,7 @@ export function buildEventSubscription(entries: readonly string[]): string {
       if (!names.includes(name)) names.push(name);
     }
   }
-  if (!names.includes('BACKGROUND_JOB') && !names.includes('ALL')) names.push('BACKGROUND_JOB');
+  if (!names.includes('ALL'))
+    for (const required of REQUIRED_EVENTS) if (!names.includes(required)) names.push(required);
   return [...names, ...(custom ? ['CUSTOM', ...subclasses] : [])].join(' ');
 }

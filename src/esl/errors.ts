@@ -1,5 +1,7 @@
-// Errors of the ESL client, one class per way a request can fail, so HTTP can map them
-// (not connected / disconnected -> 503, timeout -> 504, unsafe command -> 400 or a bug, auth -> 503).
+// Errors of the ESL client, one class per way a request can fail, so HTTP can map them: a request
+// FreeSWITCH never received (not connected, not sent, dropped from the queue) -> 503; a request that
+// was written but not answered (timeout, connection lost after writing) -> 504, because FreeSWITCH may
+// have run it or may still run it when it resumes (isOutcomeUnknown); unsafe command -> 400 or a bug.
 // Messages never contain a password or a command line (a command may carry user input).
 
 export class EslError extends Error {
@@ -20,14 +22,34 @@ export class EslNotConnectedError extends EslError {
   }
 }
 
-/** The connection went away (or the client was stopped) while the request was pending. */
+/**
+ * The connection went away (or the client was stopped) while the request was pending. `written`:
+ * the request had reached the wire, so FreeSWITCH may have run it; otherwise it was never sent.
+ */
 export class EslDisconnectedError extends EslError {
-  constructor(nodeId: string, reason: string) {
-    super(`ESL connection to ${nodeId} closed before the reply: ${reason}`, nodeId);
+  constructor(
+    nodeId: string,
+    reason: string,
+    readonly written = false,
+  ) {
+    super(
+      `ESL connection to ${nodeId} closed before the ${written ? 'reply' : 'request was sent'}: ${reason}`,
+      nodeId,
+    );
   }
 }
 
-/** No reply (or, for bgapi, no BACKGROUND_JOB) within the request's timeout. */
+/** The request waited in the queue past its timeout (the line was busy) and was never written. */
+export class EslNotSentError extends EslError {
+  constructor(
+    nodeId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`ESL node ${nodeId}: request not sent within ${timeoutMs} ms (the connection was busy)`, nodeId);
+  }
+}
+
+/** No reply (or, for bgapi, no BACKGROUND_JOB) within the request's timeout, after it was written. */
 export class EslTimeoutError extends EslError {
   constructor(
     nodeId: string,
@@ -55,3 +77,8 @@ export class EslAuthError extends EslError {
 
 /** The peer broke the protocol (bad framing, a reply nobody asked for, refused subscription). */
 export class EslProtocolError extends EslError {}
+
+/** Whether FreeSWITCH may have run (or may still run) the request: it was written, its answer never came. */
+export function isOutcomeUnknown(err: unknown): boolean {
+  return err instanceof EslTimeoutError || (err instanceof EslDisconnectedError && err.written);
+}

@@ -1,13 +1,14 @@
 // The one-request-at-a-time line of api/bgapi requests of an ESL session, with timeouts.
 //
 // ESL has no request ids: replies come back in the order commands were written. modesl pairs them
-// with callbacks by position in two queues, so overlapping requests (node-esl #75), a reply of the
-// other type, or a timed-out request whose callback is removed would all shift later replies onto
-// the wrong callers. Here one request is on the wire at a time and the wire is freed only by that
-// request's own reply: a reply that arrives after its request timed out is consumed by it, never by
-// the next. bgapi requests then wait for their BACKGROUND_JOB, registered before the command is written.
+// with callbacks by position in two queues, so overlapping requests (node-esl #75) or a reply of the
+// other type would shift later replies onto the wrong callers. Here one request is on the wire at a
+// time and the wire is freed only by that request's own reply. A request whose reply does not come
+// in time is stuck: a late reply could no longer be told apart from the next request's, so the line
+// reports it (`onStuck`) and the session is dropped; nothing queued behind it is ever written on that
+// session. bgapi requests then wait for their BACKGROUND_JOB, registered before the command is written.
 import { randomUUID } from 'node:crypto';
-import { EslDisconnectedError, EslTimeoutError } from './errors.js';
+import { EslDisconnectedError, EslNotSentError, EslTimeoutError } from './errors.js';
 
 export type RequestKind = 'api' | 'bgapi';
 
@@ -17,12 +18,23 @@ export interface RequestWriter {
   bgapi(command: string, jobUuid: string, onReply: (replyText: string) => void): void;
 }
 
+export interface RequestTiming {
+  /** From enqueueing to the reply on the wire (api/response, or bgapi's command/reply). */
+  replyTimeoutMs: number;
+  /** bgapi only: from enqueueing to the BACKGROUND_JOB (>= replyTimeoutMs). */
+  jobTimeoutMs?: number;
+  /** bgapi only: FreeSWITCH acknowledged the job (`+OK Job-UUID`): it runs now, whatever happens next. */
+  onAccepted?: () => void;
+}
+
 interface PendingRequest {
   kind: RequestKind;
   command: string;
-  timeoutMs: number;
+  timing: RequestTiming;
+  phase: 'queued' | 'wire' | 'job';
   jobUuid: string | undefined;
-  timer: NodeJS.Timeout | undefined;
+  replyTimer: NodeJS.Timeout | undefined;
+  jobTimer: NodeJS.Timeout | undefined;
   settled: boolean;
   resolve: (body: string) => void;
   reject: (error: Error) => void;
@@ -31,7 +43,7 @@ interface PendingRequest {
 export class SerialRequests {
   /** Not yet written, in order (a Set: O(1) removal when one times out while queued). */
   private readonly queue = new Set<PendingRequest>();
-  /** Written; its reply is still owed by the peer (even if the request itself timed out). */
+  /** Written; its reply is still owed by the peer. */
   private wire: PendingRequest | undefined;
   /** bgapi requests waiting for their BACKGROUND_JOB, by Job-UUID. */
   private readonly jobs = new Map<string, PendingRequest>();
@@ -41,6 +53,8 @@ export class SerialRequests {
   constructor(
     private readonly nodeId: string,
     private readonly newJobUuid: () => string = randomUUID,
+    /** A written request got no reply in time: the session must be dropped. */
+    private readonly onStuck: (timeoutMs: number) => void = () => undefined,
   ) {}
 
   /** What kind of reply the peer owes next, if any. */
@@ -52,21 +66,27 @@ export class SerialRequests {
     return { queued: this.queue.size, awaitingReply: this.wire !== undefined, jobs: this.jobs.size };
   }
 
-  /** Queues a request; its timer covers queueing, the reply and (bgapi) the BACKGROUND_JOB. */
-  enqueue(kind: RequestKind, command: string, timeoutMs: number): Promise<string> {
+  /** Queues a request; its timers start now (queueing counts against them). */
+  enqueue(kind: RequestKind, command: string, timing: RequestTiming): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const req: PendingRequest = {
         kind,
         command,
-        timeoutMs,
+        timing,
+        phase: 'queued',
         jobUuid: undefined,
-        timer: undefined,
+        replyTimer: undefined,
+        jobTimer: undefined,
         settled: false,
         resolve,
         reject,
       };
-      req.timer = setTimeout(() => this.timeOut(req), timeoutMs);
-      req.timer.unref();
+      req.replyTimer = setTimeout(() => this.replyTimedOut(req), timing.replyTimeoutMs);
+      req.replyTimer.unref();
+      if (kind === 'bgapi' && timing.jobTimeoutMs !== undefined) {
+        req.jobTimer = setTimeout(() => this.jobTimedOut(req), timing.jobTimeoutMs);
+        req.jobTimer.unref();
+      }
       this.queue.add(req);
     });
   }
@@ -79,6 +99,7 @@ export class SerialRequests {
     const req = next.value;
     this.queue.delete(req);
     this.wire = req;
+    req.phase = 'wire';
     const epoch = this.epoch;
     if (req.kind === 'api') {
       writer.api(req.command, (body) => {
@@ -95,10 +116,14 @@ export class SerialRequests {
     writer.bgapi(req.command, jobUuid, (replyText) => {
       if (epoch !== this.epoch) return;
       this.freeWire(req);
+      clearTimeout(req.replyTimer);
       if (!replyText.startsWith('+OK')) {
         // FreeSWITCH refused to start the job: no BACKGROUND_JOB will come.
         this.jobs.delete(jobUuid);
         settle(req, () => req.resolve(replyText));
+      } else if (!req.settled) {
+        req.phase = 'job';
+        req.timing.onAccepted?.();
       }
       this.pump(writer);
     });
@@ -109,39 +134,69 @@ export class SerialRequests {
     const req = this.jobs.get(jobUuid);
     if (!req) return false;
     this.jobs.delete(jobUuid);
+    // A BACKGROUND_JOB may come before its command/reply (one TCP write): the job ran, so it was accepted.
+    if (req.phase === 'wire') req.timing.onAccepted?.();
     settle(req, () => req.resolve(body));
     return true;
   }
 
-  /** Rejects everything (the session ended); the line is empty afterwards. */
+  /**
+   * Rejects everything (the session ended); the line is empty afterwards. Queued requests were never
+   * sent; the one on the wire and the jobs were, so their outcome is unknown.
+   */
   rejectAll(reason: string): void {
     this.epoch++;
-    const error = new EslDisconnectedError(this.nodeId, reason);
-    const all = new Set([...this.queue, ...this.jobs.values(), ...(this.wire ? [this.wire] : [])]);
+    const queued = [...this.queue];
+    const written = new Set([...this.jobs.values(), ...(this.wire ? [this.wire] : [])]);
     this.queue.clear();
     this.jobs.clear();
     this.wire = undefined;
-    for (const req of all) settle(req, () => req.reject(error));
+    const notSent = new EslDisconnectedError(this.nodeId, reason, false);
+    const unknown = new EslDisconnectedError(this.nodeId, reason, true);
+    for (const req of queued) settle(req, () => req.reject(notSent));
+    for (const req of written) settle(req, () => req.reject(unknown));
   }
 
   private freeWire(req: PendingRequest): void {
     if (this.wire === req) this.wire = undefined;
   }
 
-  private timeOut(req: PendingRequest): void {
+  private replyTimedOut(req: PendingRequest): void {
     if (req.settled) return;
-    this.queue.delete(req);
+    const ms = req.timing.replyTimeoutMs;
+    if (req.phase === 'queued') {
+      this.queue.delete(req);
+      settle(req, () => req.reject(new EslNotSentError(this.nodeId, ms)));
+      return;
+    }
+    if (req.phase !== 'wire') return;
     if (req.jobUuid) this.jobs.delete(req.jobUuid);
-    // A written request stays on the wire until its reply arrives: that reply belongs to no one else.
-    const what = req.kind === 'bgapi' && this.wire !== req && req.jobUuid ? 'BACKGROUND_JOB' : 'reply';
-    settle(req, () => req.reject(new EslTimeoutError(this.nodeId, req.timeoutMs, what)));
+    settle(req, () => req.reject(new EslTimeoutError(this.nodeId, ms, 'reply')));
+    // The wire stays taken: its reply, if it ever comes, must not reach the next request.
+    this.onStuck(ms);
+  }
+
+  private jobTimedOut(req: PendingRequest): void {
+    if (req.settled) return;
+    if (req.phase === 'queued') {
+      this.queue.delete(req);
+      settle(req, () => req.reject(new EslNotSentError(this.nodeId, req.timing.jobTimeoutMs ?? 0)));
+      return;
+    }
+    if (req.jobUuid) this.jobs.delete(req.jobUuid);
+    const ms = req.timing.jobTimeoutMs ?? 0;
+    const what = req.phase === 'job' ? 'BACKGROUND_JOB' : 'reply';
+    settle(req, () => req.reject(new EslTimeoutError(this.nodeId, ms, what)));
+    if (req.phase === 'wire') this.onStuck(ms);
   }
 }
 
 function settle(req: PendingRequest, fn: () => void): void {
   if (req.settled) return;
   req.settled = true;
-  clearTimeout(req.timer);
-  req.timer = undefined;
+  clearTimeout(req.replyTimer);
+  clearTimeout(req.jobTimer);
+  req.replyTimer = undefined;
+  req.jobTimer = undefined;
   fn();
 }

@@ -1,7 +1,11 @@
 // One ESL session: one fresh modesl Connection from TCP connect to close. It runs the handshake
 // (auth/request -> auth -> `event json ...`), routes each frame (events to the client, replies to
 // modesl's callback queues), notices every way the session can end and reports that exactly once.
-// Reconnecting, requests and listeners belong to the client (client.ts).
+// Reconnecting, requests, liveness and listeners belong to the client (client.ts).
+//
+// Two handshake deadlines: the TCP connect (a host that does not answer), then, once connected, the
+// greeting, auth and subscription. The second is long on purpose: a stopped FreeSWITCH's kernel still
+// accepts connections, and waiting on one lets the client resume the moment FreeSWITCH does.
 import type { Socket } from 'node:net';
 import type { EslNodeConfig } from '../config.js';
 import { EslAuthError, EslDisconnectedError, EslProtocolError, EslTimeoutError } from './errors.js';
@@ -14,6 +18,17 @@ export interface SessionEnd {
   error: Error | undefined;
   /** The byte stream lost its framing (counted as a decode error). */
   streamBroken: boolean;
+  /** The socket is left open for the peer to close (FreeSWITCH announced its shutdown). */
+  lingering?: boolean;
+}
+
+export interface SessionTimeouts {
+  /** From starting the TCP connect to the connection being established. */
+  connectMs: number;
+  /** From the established connection to an accepted subscription. */
+  handshakeMs: number;
+  /** How long a lingering socket is left for the peer to close before it is destroyed. */
+  lingerMs: number;
 }
 
 export interface SessionHooks {
@@ -29,6 +44,8 @@ export interface SessionHooks {
 
 export class EslSession {
   readonly writer: RequestWriter;
+  /** Resolves once the socket is closed, by either side. */
+  readonly closed: Promise<void>;
   private readonly conn: GuardedConnection;
   private readonly socket: Socket;
   private phase: 'handshake' | 'ready' | 'ended' = 'handshake';
@@ -40,7 +57,7 @@ export class EslSession {
   constructor(
     private readonly node: EslNodeConfig,
     private readonly subscription: string,
-    connectTimeoutMs: number,
+    private readonly timeouts: SessionTimeouts,
     private readonly hooks: SessionHooks,
   ) {
     const conn = new GuardedConnection(node.host, node.port, node.password);
@@ -58,6 +75,7 @@ export class EslSession {
     conn.on('error', (err: Error) => (this.socketError ??= err));
     this.socket.setKeepAlive(true, 15_000);
     this.socket.setNoDelay(true);
+    this.closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
     this.socket.on('close', () => {
       const err = this.socketError;
       const why = err ? `socket error: ${errorCode(err)}` : 'connection closed by peer';
@@ -67,11 +85,8 @@ export class EslSession {
     conn.on('esl::event::auth::fail', (reply: ModeslEvent) =>
       this.end('authentication failed', new EslAuthError(node.id, reply.getHeader('Reply-Text') ?? '')),
     );
-    this.handshakeTimer = setTimeout(
-      () => this.end('handshake timed out', new EslTimeoutError(node.id, connectTimeoutMs, 'handshake')),
-      connectTimeoutMs,
-    );
-    this.handshakeTimer.unref();
+    this.startHandshakeTimer('connect', timeouts.connectMs);
+    this.socket.once('connect', () => this.startHandshakeTimer('handshake', timeouts.handshakeMs));
     this.writer = this.makeWriter();
   }
 
@@ -79,17 +94,30 @@ export class EslSession {
     return this.phase === 'ready';
   }
 
-  /** Ends the session; 'exit' says goodbye first when it can. Resolves once the socket is closed. */
-  close(reason: string, mode: 'exit' | 'destroy'): Promise<void> {
+  /**
+   * Ends the session; 'exit' says goodbye first when it can, 'linger' leaves the socket for the peer
+   * to close (ignoring whatever it still sends). Resolves once the socket is closed.
+   */
+  close(reason: string, mode: 'exit' | 'destroy' | 'linger'): Promise<void> {
     const socket = this.socket;
-    const closed = new Promise<void>((resolve) => {
-      if (socket.destroyed) resolve();
-      else socket.once('close', () => resolve());
-    });
+    const closed = socket.destroyed ? Promise.resolve() : this.closed;
     if (this.phase === 'ended') {
       if (mode === 'destroy') socket.destroy(); // e.g. the peer ignored our `exit`
-    } else this.end(reason, undefined, false, mode === 'exit' && this.phase === 'ready' ? 'exit' : 'destroy');
+    } else {
+      const how = mode === 'exit' && this.phase !== 'ready' ? 'destroy' : mode;
+      this.end(reason, undefined, false, how);
+    }
     return closed;
+  }
+
+  private startHandshakeTimer(stage: 'connect' | 'handshake', ms: number): void {
+    clearTimeout(this.handshakeTimer);
+    if (this.phase !== 'handshake') return;
+    this.handshakeTimer = setTimeout(() => {
+      const what = stage === 'connect' ? 'answer to the TCP connect' : 'handshake';
+      this.end(`${stage} timed out`, new EslTimeoutError(this.node.id, ms, what));
+    }, ms);
+    this.handshakeTimer.unref();
   }
 
   private subscribe(): void {
@@ -150,16 +178,21 @@ export class EslSession {
     reason: string,
     error: Error | undefined,
     streamBroken = false,
-    close: 'destroy' | 'exit' = 'destroy',
+    close: 'destroy' | 'exit' | 'linger' = 'destroy',
   ): void {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.conn.retired = true;
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    if (close === 'exit' && !this.socket.destroyed && this.conn.socket) this.conn.disconnect();
+    const lingering = close === 'linger' && !this.socket.destroyed;
+    if (lingering) {
+      const timer = setTimeout(() => this.socket.destroy(), this.timeouts.lingerMs);
+      timer.unref();
+      this.socket.once('close', () => clearTimeout(timer));
+    } else if (close === 'exit' && !this.socket.destroyed && this.conn.socket) this.conn.disconnect();
     else this.socket.destroy();
-    this.hooks.ended({ reason, error, streamBroken });
+    this.hooks.ended({ reason, error, streamBroken, lingering });
   }
 
   /** Writes requests through modesl; replies reach `onReply` only while the session is ready. */

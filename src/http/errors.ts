@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { EslError, EslTimeoutError, EslUnsafeCommandError } from '../esl/errors.js';
+import { EslError, EslUnsafeCommandError, isOutcomeUnknown } from '../esl/errors.js';
 import type { Logger } from '../log.js';
 import {
   ConflictError,
@@ -39,6 +39,10 @@ export const nodeUnavailable = () =>
     headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
   });
 
+/** The 504 body: the request reached FreeSWITCH, which did not confirm it (it may still run it). */
+export const OUTCOME_UNKNOWN =
+  'FreeSWITCH did not confirm the request in time; it may have been carried out (check before repeating it)';
+
 /** app.onError: maps every error to a response; unexpected ones are logged and answered 500. */
 export function errorResponder(logger: Logger) {
   return (err: unknown, c: Context): Response => {
@@ -51,9 +55,12 @@ export function errorResponder(logger: Logger) {
       const message = status === 413 ? 'request body too large' : err.message || 'bad request';
       return respondError(c, status, message);
     }
-    if (err instanceof EslTimeoutError) {
-      logger.warn({ node: err.nodeId, path: c.req.path }, 'FreeSWITCH did not answer in time');
-      return respondError(c, 504, 'FreeSWITCH did not answer in time');
+    if (err instanceof EslError && isOutcomeUnknown(err)) {
+      logger.warn(
+        { node: err.nodeId, path: c.req.path, err: err.message },
+        'FreeSWITCH did not answer in time',
+      );
+      return respondError(c, 504, OUTCOME_UNKNOWN);
     }
     if (err instanceof EslUnsafeCommandError) {
       // Validation upstream should make this unreachable; refusing is still the safe answer.

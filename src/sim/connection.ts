@@ -2,6 +2,10 @@
 // understands on an inbound (non-session) socket, and event delivery between commands, as
 // mod_event_socket.c's listener_run / read_packet / parse_command do it. Knows nothing of telephony:
 // `api` and `bgapi` go to the SimApi through the server.
+//
+// A connection can be frozen (the server's freeze switch, for tests): it then reads nothing, runs no
+// further command and holds everything it would send, like a stopped FreeSWITCH whose kernel still
+// buffers both directions; thawing sends what was held and carries on with the buffered commands.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
@@ -25,6 +29,8 @@ export interface ConnectionHost {
   runApi(command: string, args: string | undefined): Promise<string>;
   startBackgroundJob(jobUuid: string, command: string, args: string | undefined): void;
   forget(connection: SimConnection): void;
+  /** Whether new connections start frozen. */
+  isFrozen(): boolean;
 }
 
 export interface ConnectionLimits {
@@ -46,6 +52,9 @@ export class SimConnection {
   private readonly commands: EslCommand[] = [];
   private queuedEvents: string[] = [];
   private authTimer: NodeJS.Timeout | undefined;
+  private frozen = false;
+  /** What was written while frozen, in order. */
+  private held: string[] = [];
 
   constructor(
     readonly id: number,
@@ -63,9 +72,36 @@ export class SimConnection {
       host.log.debug({ connection: id, err: err.message }, 'esl sim: socket error'),
     );
     socket.on('close', () => this.onClose());
-    this.authTimer = setTimeout(() => this.end(GOODBYE_TEXT), limits.authTimeoutMs);
-    this.authTimer.unref();
+    this.startAuthTimer();
+    if (host.isFrozen()) this.freeze();
     this.write(encodeAuthRequest());
+  }
+
+  /** Stops reading, running commands and sending (see the header). */
+  freeze(): void {
+    if (this.frozen || this.closed) return;
+    this.frozen = true;
+    this.socket.pause();
+  }
+
+  /** Sends what was held and carries on. */
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    const held = this.held;
+    this.held = [];
+    for (const data of held) this.write(data);
+    if (!this.closed) this.socket.resume();
+    void this.drain();
+  }
+
+  private startAuthTimer(): void {
+    // A frozen FreeSWITCH's timers do not run either.
+    this.authTimer = setTimeout(
+      () => (this.frozen ? this.startAuthTimer() : this.end(GOODBYE_TEXT)),
+      this.limits.authTimeoutMs,
+    );
+    this.authTimer.unref();
   }
 
   get isOpen(): boolean {
@@ -138,11 +174,12 @@ export class SimConnection {
     if (this.running) return;
     this.running = true;
     try {
-      while (!this.closed && this.commands.length > 0) await this.handle(this.commands.shift()!);
+      while (!this.closed && !this.frozen && this.commands.length > 0)
+        await this.handle(this.commands.shift()!);
     } finally {
       this.running = false;
     }
-    if (this.closed) return;
+    if (this.closed || this.frozen) return;
     if (this.eof && this.commands.length === 0) {
       this.end(GOODBYE_TEXT);
       return;
@@ -233,6 +270,10 @@ export class SimConnection {
 
   private write(data: string): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
+    if (this.frozen) {
+      this.held.push(data);
+      return;
+    }
     if (this.socket.writableLength > this.limits.maxUnsentBytes) {
       this.host.log.warn({ connection: this.id }, 'esl sim: client does not read; dropping it');
       this.destroy();

@@ -56,6 +56,7 @@ export class EslSimServer implements SimEventBus {
   private readonly host: ConnectionHost;
   private nextId = 1;
   private stopped = false;
+  private frozenFlag = false;
 
   constructor(private readonly options: EslSimServerOptions) {
     this.log = options.logger ?? pino({ level: 'silent' });
@@ -76,6 +77,7 @@ export class EslSimServer implements SimEventBus {
         this.connections.delete(connection);
         this.log.debug({ connection: connection.id }, 'esl sim: connection closed');
       },
+      isFrozen: () => this.frozenFlag,
     };
     // allowHalfOpen: a client that only closes its write side still gets the goodbye notice.
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
@@ -133,6 +135,26 @@ export class EslSimServer implements SimEventBus {
     this.stopped = true;
     for (const connection of this.connections) connection.destroy();
     await this.closeListener();
+  }
+
+  /**
+   * Freezes every connection, and every connection accepted from now on, until thaw(): nothing is
+   * read, run or sent, as with a FreeSWITCH stopped by SIGSTOP (whose kernel still accepts
+   * connections and buffers bytes). The telephony model's own timers keep running.
+   */
+  freeze(): void {
+    this.frozenFlag = true;
+    for (const connection of this.connections) connection.freeze();
+  }
+
+  /** Ends a freeze: held bytes go out, buffered commands run, in order. */
+  thaw(): void {
+    this.frozenFlag = false;
+    for (const connection of this.connections) connection.thaw();
+  }
+
+  get frozen(): boolean {
+    return this.frozenFlag;
   }
 
   /** Resets every connection (TCP RST) and keeps listening: a crash as the clients see it. */

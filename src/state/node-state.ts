@@ -21,6 +21,7 @@ import {
   parseShowChannelsJson,
 } from './snapshot.js';
 import type { SnapshotResult } from './snapshot.js';
+import { UnwantedChannels } from './unwanted-channels.js';
 
 export interface NodeState {
   readonly nodeId: string;
@@ -106,6 +107,8 @@ export interface UserCalls {
 
 /** All nodes' state. Reads are O(1) lookups or proportional to the answer, never scans. */
 export class LiveState {
+  /** Channels each node's sync hangs up if they show (click-to-calls answered "not placed"). */
+  readonly unwanted = new UnwantedChannels();
   private readonly nodes = new Map<string, NodeState>();
   private readonly conferenceNodes = new Map<string, string>();
 

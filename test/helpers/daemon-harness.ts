@@ -6,13 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startDaemon, type Daemon } from '../../src/daemon.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon.js';
 import { newConference } from '../../src/domain/conferences.js';
 import { newUser } from '../../src/domain/users.js';
 import type { AuthOptions } from '../../src/http/auth.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { Reachability, SimUser } from '../../src/sim/model/config.js';
-import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
+import {
+  startSimulatedFreeswitch,
+  type SimulatedFreeswitch,
+  type SimulatedFreeswitchOptions,
+} from '../../src/sim/start.js';
 import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
 import { STORE_FORMAT, STORE_VERSION } from '../../src/store/records.js';
 import { basic, CONFERENCES, PASSWORDS, TEST_DOMAIN, TEST_SCRYPT, USERS } from './http.js';
@@ -33,6 +37,10 @@ export interface HarnessOptions {
   reachability?: Record<string, Reachability>;
   /** Auth tuning (a fake clock for nonces, limits). */
   auth?: Partial<AuthOptions>;
+  /** Simulator heartbeat and shutdown timing (default: FreeSWITCH's 20 s heartbeat, instant shutdown). */
+  sim?: Pick<SimulatedFreeswitchOptions, 'heartbeatMs' | 'shutdownDelayMs'>;
+  /** The daemon's ESL liveness tuning (default: the production deadlines). */
+  eslLiveness?: DaemonOptions['eslLiveness'];
 }
 
 export interface Harness {
@@ -139,6 +147,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     users,
     reachability: { ...reachability, ...options.reachability },
     dialplan,
+    ...options.sim,
   });
 
   const dir = await seededDataDir('daemon-test-');
@@ -159,6 +168,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     app: { passwordScrypt: TEST_SCRYPT, ...(options.auth ? { auth: options.auth } : {}) },
     eslBackoff: { initialMs: 20, maxMs: 200 },
+    ...(options.eslLiveness ? { eslLiveness: options.eslLiveness } : {}),
   });
 
   const harness: Harness = {

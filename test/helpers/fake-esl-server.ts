@@ -35,6 +35,8 @@ export function encodeFrame(frame: EslFrame): Buffer {
 const authFrames = framesOf('auth');
 const callsJson = framesOf('calls-json');
 const callsPlain = framesOf('calls-plain');
+const clickToCallExt = framesOf('click-to-call-dialplan-ext');
+const shutdownEvents = framesOf('disconnect-fsctl-events');
 const replyText = (text: string) => (f: EslFrame) => f.headers['Reply-Text'] === text;
 const isEvent = (type: string, name: string) => (f: EslFrame) =>
   f.headers['Content-Type'] === type &&
@@ -62,6 +64,8 @@ const T = {
   channelCreateJson: find(callsJson, 'CHANNEL_CREATE json', isEvent('text/event-json', 'CHANNEL_CREATE')),
   channelCreatePlain: find(callsPlain, 'CHANNEL_CREATE plain', isEvent('text/event-plain', 'CHANNEL_CREATE')),
   apiResponse: find(authFrames, 'api/response', (f) => f.headers['Content-Type'] === 'api/response'),
+  heartbeatJson: find(clickToCallExt, 'HEARTBEAT json', isEvent('text/event-json', 'HEARTBEAT')),
+  shutdownPlain: find(shutdownEvents, 'SHUTDOWN plain', isEvent('text/event-plain', 'SHUTDOWN')),
 };
 
 /** The api/response FreeSWITCH sent for each `api <command>` of api-responses.txt, by command. */
@@ -119,6 +123,10 @@ export const fsFrames = {
     return encodeFrame({ headers: T.channelCreatePlain.headers, body });
   },
   channelCreatePlainBody: () => T.channelCreatePlain.body,
+  /** The HEARTBEAT FreeSWITCH sent every 20 s (click-to-call-dialplan-ext.txt), as recorded. */
+  heartbeatJson: () => encodeFrame(T.heartbeatJson),
+  /** The SHUTDOWN `fsctl shutdown` fired first (disconnect-fsctl-events.txt, plain), as recorded. */
+  shutdownPlain: () => encodeFrame(T.shutdownPlain),
   plainEventFrame: (body: string) => encodeFrame({ headers: T.channelCreatePlain.headers, body }),
 };
 

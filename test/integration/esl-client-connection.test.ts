@@ -69,7 +69,7 @@ describe('EslClient connection', () => {
     expect(server.commandLines()).toEqual([
       'auth ClueCon',
       'event json BACKGROUND_JOB', // modesl's own subscription after auth (harmless, additive)
-      'event json CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB CUSTOM conference::maintenance',
+      'event json CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB HEARTBEAT SHUTDOWN CUSTOM conference::maintenance',
     ]);
     expect(server.receivedText()).toContain('event json CHANNEL_CREATE');
   });
@@ -155,7 +155,7 @@ describe('EslClient connection', () => {
   it('gives up a handshake that never completes and retries', async () => {
     const server = await fakeServer();
     server.mode = 'silent';
-    const { client, reasons } = newClient(server.port, { connectTimeoutMs: 80 });
+    const { client, reasons } = newClient(server.port, { handshakeTimeoutMs: 80 });
     client.start();
     await waitUntil(() => server.connections >= 2, 3000, 'a second attempt');
     expect(reasons[0]).toBe('handshake timed out');

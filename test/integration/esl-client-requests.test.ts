@@ -5,8 +5,10 @@ import { EslClient, type EslClientOptions } from '../../src/esl/client.js';
 import {
   EslDisconnectedError,
   EslNotConnectedError,
+  EslNotSentError,
   EslTimeoutError,
   EslUnsafeCommandError,
+  isOutcomeUnknown,
 } from '../../src/esl/errors.js';
 import { captureLogger, FakeEslServer, fsFrames, sleep, waitUntil } from '../helpers/fake-esl-server.js';
 
@@ -90,25 +92,25 @@ describe('EslClient api', () => {
     expect(client.pending).toEqual(idle);
   });
 
-  it('times out; a late reply is consumed by its own request, never by the next one', async () => {
+  it('a request stuck on the wire drops the session; what was queued is rejected at once and never sent', async () => {
     const { server, client } = await connectedPair();
-    let releaseSlow: (() => void) | undefined;
-    server.onApi = (cmd) =>
-      cmd === 'slow'
-        ? new Promise<string>((resolve) => (releaseSlow = () => resolve('late reply to slow\n')))
-        : `reply to ${cmd}\n`;
-    const t0 = Date.now();
-    await expect(client.api('slow', { timeoutMs: 60 })).rejects.toBeInstanceOf(EslTimeoutError);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
-    expect(client.pending).toEqual({ queued: 0, awaitingReply: true, jobs: 0 });
-    const fast = client.api('fast');
-    await sleep(50);
-    // One request on the wire at a time: `fast` is not written while slow's reply is owed.
-    expect(server.commandLines()).not.toContain('api fast');
-    expect(client.pending).toEqual({ queued: 1, awaitingReply: true, jobs: 0 });
-    releaseSlow!();
-    await expect(fast).resolves.toBe('reply to fast\n');
+    const reasons: string[] = [];
+    client.on('disconnected', (r) => void reasons.push(r));
+    server.onApi = (cmd) => (cmd === 'slow' ? undefined : `reply to ${cmd}\n`); // `slow` is never answered
+    const slow = client.api('slow', { timeoutMs: 60 });
+    const queued = client.api('queued', { timeoutMs: 5000 });
+    const slowError = await slow.catch((e: unknown) => e);
+    expect(slowError).toBeInstanceOf(EslTimeoutError);
+    expect(isOutcomeUnknown(slowError)).toBe(true); // written: FreeSWITCH may still run it
+    const queuedError = await queued.catch((e: unknown) => e);
+    expect(queuedError).toBeInstanceOf(EslDisconnectedError);
+    expect(isOutcomeUnknown(queuedError)).toBe(false); // never written: a plain 503
+    expect(reasons).toEqual(['a request got no reply within 60 ms']);
+    expect(client.stats.stuckRequests).toBe(1);
     expect(client.pending).toEqual(idle);
+    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
+    await expect(client.api('fresh')).resolves.toBe('reply to fresh\n');
+    expect(server.commandLines().filter((l) => l.startsWith('api '))).toEqual(['api slow', 'api fresh']);
   });
 
   it('a request that times out while queued is never written', async () => {
@@ -118,12 +120,13 @@ describe('EslClient api', () => {
       cmd === 'slow' ? new Promise<string>((resolve) => (releaseSlow = () => resolve('slow\n'))) : `${cmd}\n`;
     const slow = client.api('slow', { timeoutMs: 1000 });
     const queued = client.api('queued', { timeoutMs: 40 });
-    await expect(queued).rejects.toBeInstanceOf(EslTimeoutError);
+    await expect(queued).rejects.toBeInstanceOf(EslNotSentError);
     expect(client.pending).toEqual({ queued: 0, awaitingReply: true, jobs: 0 });
     releaseSlow!();
     await expect(slow).resolves.toBe('slow\n');
     await sleep(30);
     expect(server.commandLines()).not.toContain('api queued');
+    expect(client.state).toBe('connected');
   });
 
   it('rejects at once when not connected', async () => {

@@ -44,21 +44,24 @@ describe('assertSafeCommand', () => {
 });
 
 describe('buildEventSubscription', () => {
-  it('puts plain names first, BACKGROUND_JOB before CUSTOM, subclasses last', () => {
+  it('puts plain names first, then BACKGROUND_JOB, HEARTBEAT and SHUTDOWN, CUSTOM subclasses last', () => {
     expect(
       buildEventSubscription(['CHANNEL_CREATE', 'CUSTOM conference::maintenance', 'CHANNEL_HANGUP_COMPLETE']),
-    ).toBe('CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB CUSTOM conference::maintenance');
+    ).toBe(
+      'CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB HEARTBEAT SHUTDOWN CUSTOM conference::maintenance',
+    );
   });
 
-  it('keeps BACKGROUND_JOB where it was given and drops duplicates', () => {
-    expect(buildEventSubscription(['BACKGROUND_JOB', 'channel_create', 'CHANNEL_CREATE'])).toBe(
-      'BACKGROUND_JOB CHANNEL_CREATE',
+  it('keeps a required event where it was given and drops duplicates', () => {
+    expect(buildEventSubscription(['HEARTBEAT', 'BACKGROUND_JOB', 'channel_create', 'CHANNEL_CREATE'])).toBe(
+      'HEARTBEAT BACKGROUND_JOB CHANNEL_CREATE SHUTDOWN',
     );
+    expect(buildEventSubscription(['ALL'])).toBe('ALL');
   });
 
   it('merges several CUSTOM entries', () => {
     expect(buildEventSubscription(['CUSTOM a::b', 'CUSTOM c::d a::b'])).toBe(
-      'BACKGROUND_JOB CUSTOM a::b c::d',
+      'BACKGROUND_JOB HEARTBEAT SHUTDOWN CUSTOM a::b c::d',
     );
   });
 

@@ -91,6 +91,8 @@ describe('daemon registry', () => {
       decodeErrors: 2,
       listenerErrors: 0,
       authFailures: 1,
+      livenessFailures: 0,
+      stuckRequests: 0,
     };
     const clients = [
       { nodeId: 'fs1:8021', state: 'connected' as const, stats },

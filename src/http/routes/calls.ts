@@ -1,14 +1,17 @@
 // Click-to-call: PUT|GET /my/call/{to} and /call/{to} (sipX accepted both; PUT's body is ignored and
 // may be empty). Validate `{to}`, build the originate line (domain/click-to-call.ts), count the call
-// against the user's per-minute limit, send it with bgapi and answer at once with the call's UUID.
-// What happens next (user not registered, busy, no answer, answered, bridged, ended) shows in
-// /my/activecdrs (the `uuid` and `state` of the entry) and in the log lines keyed by that UUID.
+// against the user's per-minute limit, send it with bgapi and answer with the call's UUID as soon as
+// FreeSWITCH acknowledges the job. A job not acknowledged within ESL_TIMEOUT_MS is cancelled, never
+// placed late: 504, and the node's sync hangs the call up if FreeSWITCH still starts it (it may have
+// read the command before it froze). What happens next (user not registered, busy, no answer,
+// answered, bridged, ended) shows in /my/activecdrs (the `uuid` and `state` of the entry) and in the
+// log lines keyed by that UUID.
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { parseCallTarget } from '../../domain/call-target.js';
 import { clickToCallCommand, type ClickToCallRefusal } from '../../domain/click-to-call.js';
 import type { EslClient } from '../../esl/client.js';
-import { EslNotConnectedError } from '../../esl/errors.js';
+import { EslNotConnectedError, isOutcomeUnknown } from '../../esl/errors.js';
 import type { EslPool } from '../../esl/pool.js';
 import type { Logger } from '../../log.js';
 import type { RouteDeps } from '../app.js';
@@ -19,6 +22,8 @@ import { respond } from '../represent.js';
 
 export const CALL_PATHS = ['/my/call/:to', '/call/:to'] as const;
 const RATE_WINDOW_MS = 60_000;
+export const CALL_CANCELLED =
+  'FreeSWITCH did not acknowledge the call in time; it was cancelled (if FreeSWITCH still starts it, it is hung up)';
 
 /**
  * The `{to}` segment exactly as sent (still percent-encoded): Hono has already decoded its params
@@ -47,9 +52,6 @@ const REFUSAL_STATUS: Record<ClickToCallRefusal, 400 | 403 | 500> = {
   'not-allowed': 403,
   misconfigured: 500,
 };
-
-/** Resolves on the next turn of the event loop: long enough for a request refused on the spot. */
-const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(resolve, undefined));
 
 type JobOutcome = { reply: string } | { error: unknown };
 
@@ -111,18 +113,21 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       throw tooManyRequests(`at most ${config.callsPerMinute} calls per minute`, slot.retryAfterMs);
     }
     // The job ends when the user's phone answers or fails, so its timer covers the ringing too.
-    const job = client.bgapi(plan.value.line, {
+    const job = client.startJob(plan.value.line, {
       timeoutMs: config.originateTimeoutS * 1000 + config.eslRequestTimeoutMs,
     });
-    const outcome: Promise<JobOutcome> = job.then(
+    const outcome: Promise<JobOutcome> = job.done.then(
       (reply) => ({ reply }),
       (error: unknown) => ({ error }),
     );
-    // A request the client refuses on the spot (connection just lost) was never placed: 503, no charge.
-    const early = await Promise.race([outcome, nextTurn()]);
-    if (early !== undefined && 'error' in early) {
+    try {
+      await job.accepted;
+    } catch (err) {
       limiter.refund(user.userName);
-      throw early.error;
+      if (!isOutcomeUnknown(err)) throw err; // never reached FreeSWITCH: 503
+      deps.live?.unwanted.add(client.nodeId, uuid);
+      log.warn('click-to-call not acknowledged by FreeSWITCH in time: cancelled');
+      throw new HttpError(504, CALL_CANCELLED);
     }
     void outcome.then((result) => logOutcome(log, result));
     log.info('click-to-call placed: ringing the user');

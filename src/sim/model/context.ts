@@ -12,6 +12,8 @@ export class SimContext {
   /** Sessions created since start and the most at once (`status` prints them). */
   sessionsSinceStart = 0;
   peakSessions = 0;
+  /** switch_core_ready(): false from the start of a shutdown. */
+  ready = true;
   readonly startedAt: number;
 
   constructor(

@@ -139,8 +139,9 @@ export function showCommand(engine: CallEngine, ctx: SimContext, args: string): 
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function statusReply(engine: CallEngine, ctx: SimContext): string {
-  let us = Math.max(0, ctx.now() - ctx.startedAt);
+/** switch_core_measure_time as `status` and HEARTBEAT's Up-Time print it: `0 years, 0 days, ...`. */
+export function upTimeText(uptimeMicros: number): string {
+  let us = Math.max(0, uptimeMicros);
   const take = (unit: number): number => {
     const n = Math.floor(us / unit);
     us -= n * unit;
@@ -152,12 +153,18 @@ export function statusReply(engine: CallEngine, ctx: SimContext): string {
   const minutes = take(60e6);
   const seconds = take(1e6);
   const millis = take(1e3);
-  const micros = us;
+  return (
+    `${plural(years, 'year')}, ${plural(days, 'day')}, ${plural(hours, 'hour')}, ${plural(minutes, 'minute')}, ` +
+    `${plural(seconds, 'second')}, ${plural(millis, 'millisecond')}, ${plural(us, 'microsecond')}`
+  );
+}
+
+export function statusReply(engine: CallEngine, ctx: SimContext): string {
   const sessions = engine.channels.size;
   return (
-    `UP ${plural(years, 'year')}, ${plural(days, 'day')}, ${plural(hours, 'hour')}, ${plural(minutes, 'minute')}, ` +
-    `${plural(seconds, 'second')}, ${plural(millis, 'millisecond')}, ${plural(micros, 'microsecond')}\n` +
-    'FreeSWITCH (Version 1.11.2-release  64bit) is ready\n' +
+    `UP ${upTimeText(ctx.now() - ctx.startedAt)}\n` +
+    // switch_core_ready(): false once shutdown began (and while FreeSWITCH is starting or paused).
+    `FreeSWITCH (Version 1.11.2-release  64bit) is ${ctx.ready ? 'ready' : 'not ready'}\n` +
     `${ctx.sessionsSinceStart} session(s) since startup\n` +
     `${sessions} session(s) - peak ${ctx.peakSessions}, last 5min ${ctx.peakSessions} \n` +
     '0 session(s) per Sec out of max 30, peak 4, last 5min 4 \n' +

@@ -16,6 +16,7 @@ import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser 
 import { vanillaUserVariables } from './config.js';
 import { SimContext } from './context.js';
 import { hupall, showCommand, statusReply, uuidKill, VERSION_REPLY } from './core-api.js';
+import { DEFAULT_HEARTBEAT_MS, fireHeartbeat, fireShutdown } from './core-events.js';
 import { parseOriginate } from './dial-string.js';
 import { EventQueue } from './event-queue.js';
 import { createSimIdentity } from './identity.js';
@@ -267,6 +268,35 @@ export class SimSwitch implements SimApi {
       channels: [...this.engine.channels.keys()],
       conferences: this.conferences.all().map((c) => ({ name: c.name, members: c.members.map((m) => m.id) })),
     };
+  }
+
+  /**
+   * Fires HEARTBEAT every `intervalMs` on the switch's clock until the returned function is called.
+   * While `frozen`, no heartbeat is fired (a stopped FreeSWITCH's scheduler does not run either).
+   */
+  startHeartbeats(intervalMs = DEFAULT_HEARTBEAT_MS): () => void {
+    if (!(intervalMs > 0)) throw new RangeError('heartbeat interval must be > 0');
+    let cancel = (): void => undefined;
+    const tick = (): void => {
+      if (!this.frozen) fireHeartbeat(this.ctx, this.engine);
+      cancel = this.clock.schedule(intervalMs, tick);
+    };
+    cancel = this.clock.schedule(intervalMs, tick);
+    return () => cancel();
+  }
+
+  /** Set by the simulator's freeze switch (start.ts): see startHeartbeats. */
+  frozen = false;
+
+  /** Whether `status` says ready (false once a shutdown began). */
+  get ready(): boolean {
+    return this.ctx.ready;
+  }
+
+  /** What switch_core_destroy does first: SHUTDOWN to every subscriber, then every call is hung up. */
+  async beginShutdown(): Promise<void> {
+    fireShutdown(this.ctx);
+    await this.shutdown();
   }
 
   /** Resolves once every event produced so far has been published. */
