@@ -177,7 +177,9 @@ export class XmlCurlClient {
           kind: 'bridge',
           dialString: step.data,
           ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutSec: timeout } : {}),
-          continueOnFail: switchTrue(vars.get('continue_on_fail')),
+          ...(vars.has('continue_on_fail')
+            ? { continueOnFail: switchTrue(vars.get('continue_on_fail')) }
+            : {}),
           ...(next?.application === 'hangup' ? { afterFailure: { hangup: next.data } } : {}),
         };
       }

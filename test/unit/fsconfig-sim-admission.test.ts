@@ -257,3 +257,58 @@ describe('a fetched dialplan in the model', () => {
     expect(rows.every((row) => row.includes('moderator'))).toBe(true);
   });
 });
+
+describe("a fetched bridge (the daemon's user extension) when the user does not answer", () => {
+  async function callUnanswered(target: Extract<DialplanTarget, { kind: 'bridge' }>) {
+    const clock = new ManualClock();
+    const hangups: Array<[string, string, number]> = [];
+    const start = clock.nowMicros();
+    const sw = new SimSwitch({
+      bus: {
+        publish: (e) => {
+          const h = new Map(e.headers);
+          if (h.get('Event-Name') === 'CHANNEL_HANGUP')
+            hangups.push([h.get('Unique-ID')!, h.get('Hangup-Cause')!, (clock.nowMicros() - start) / 1e6]);
+        },
+      },
+      clock,
+      users: { '200': { contact: '127.0.0.1:5200' }, '201': { contact: '127.0.0.1:5201' } },
+      reachability: { '127.0.0.1:5201': { kind: 'no-answer' } },
+      extensionLookup: async (req) => (req.extension === '201' ? target : undefined),
+    });
+    const uuid = sw.inboundCall({ from: '200', to: '201' });
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 1));
+      await clock.advance(1000);
+    }
+    const ended = hangups.find(([u]) => u === uuid);
+    return { cause: ended?.[1], seconds: ended?.[2] };
+  }
+
+  it('rings for call_timeout, then the hangup after the bridge gives its cause', async () => {
+    const r = await callUnanswered({
+      kind: 'bridge',
+      dialString: 'user/201',
+      timeoutSec: 3,
+      continueOnFail: true,
+      afterFailure: { hangup: '${originate_failed_cause}' },
+    });
+    expect(r.cause).toBe('NO_ANSWER');
+    expect(r.seconds).toBeGreaterThanOrEqual(3);
+    expect(r.seconds).toBeLessThan(5);
+  });
+
+  it('continue_on_fail=false hangs up with the cause and goes no further; unset, NO_ANSWER still goes on', async () => {
+    expect(
+      (await callUnanswered({ kind: 'bridge', dialString: 'user/201', timeoutSec: 3, continueOnFail: false }))
+        .cause,
+    ).toBe('NO_ANSWER');
+    const r = await callUnanswered({
+      kind: 'bridge',
+      dialString: 'user/201',
+      timeoutSec: 3,
+      afterFailure: { hangup: 'CALL_REJECTED' },
+    });
+    expect(r.cause).toBe('CALL_REJECTED');
+  });
+});

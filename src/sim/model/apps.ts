@@ -21,7 +21,7 @@ import { dialVarOf } from './legs.js';
 /** How long a caller refused by a locked/full conference hears the refusal before hanging up. */
 export const REFUSED_JOIN_HANGUP_MS = 1000;
 
-/** switch_channel_handle_cause: without continue_on_fail these still go on to the next action. */
+/** switch_channel_handle_cause: with continue_on_fail unset these still go on to the next action. */
 const ALWAYS_CONTINUE = new Set(['NO_ANSWER', 'NO_USER_RESPONSE', 'ORIGINATOR_CANCEL']);
 
 type BridgeTarget = Extract<DialplanTarget, { kind: 'bridge' }>;
@@ -180,7 +180,7 @@ export class Applications {
   private runBridge(ch: Channel, target: BridgeTarget): void {
     if (!this.start(ch, 'bridge', target.dialString)) return;
     this.bridge(ch, target.dialString, target.timeoutSec, (cause) => {
-      if (!target.continueOnFail && !ALWAYS_CONTINUE.has(cause)) return this.engine.hangup(ch, cause);
+      if (!(target.continueOnFail ?? ALWAYS_CONTINUE.has(cause))) return this.engine.hangup(ch, cause);
       // the extension goes on: its `hangup` (with the bridge's cause), or its end
       const data = target.afterFailure?.hangup.replace('${originate_failed_cause}', cause) ?? '';
       this.engine.hangup(ch, data || 'NORMAL_CLEARING');

@@ -50,7 +50,10 @@ export type DialplanTarget = (
       dialString: string;
       /** `call_timeout`: how long the bridge rings (originate_timeout of the new leg). */
       timeoutSec?: number;
-      /** `continue_on_fail=true`: a failed bridge goes on to `afterFailure` instead of hanging up. */
+      /**
+       * `continue_on_fail`: true, a failed bridge goes on to `afterFailure` instead of hanging up; false,
+       * it hangs up whatever the cause; unset, only NO_ANSWER-like causes go on.
+       */
       continueOnFail?: boolean;
       /**
        * What the extension does after a failed bridge it continues from: `hangup <data>`, where
