@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { EslClient, type EslClientOptions } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
 import { LiveSettingsApplier } from './fsconfig/live-settings.js';
+import { ModeratorUnmuter } from './fsconfig/moderator-unmute.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
 import { isAddressableName } from './domain/users.js';
 import { createApp, type AppDeps } from './http/app.js';
@@ -69,6 +70,8 @@ export interface Daemon {
   readonly fsconfigUrl: string | undefined;
   /** Applies saved settings to running conferences (settled() for tests). */
   readonly liveSettings: LiveSettingsApplier;
+  /** Unmutes moderators that join muted (settled() for tests). */
+  readonly moderatorUnmuter: ModeratorUnmuter;
   /** The API listener's connection accounting (caps, evictions, requests in flight). */
   readonly connections: ConnectionGuard;
   /**
@@ -97,7 +100,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   directory.listen(events);
   const syncs = new Map<string, NodeSync>();
-  const pool = new EslPool(config.eslNodes, (node) => {
+  // the pool is built below; the unmuter asks it for a node's client only when an event comes
+  const moderatorUnmuter = new ModeratorUnmuter({ store, esl: { get: (id) => pool.get(id) }, logger });
+  const pool: EslPool = new EslPool(config.eslNodes, (node) => {
     const client = new EslClient({
       node,
       logger: logger.child({ node: node.id }),
@@ -106,7 +111,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(options.eslBackoff ? { backoff: options.eslBackoff } : {}),
       ...options.eslLiveness,
     });
-    const onChange = events.onChange;
+    const onChange = (nodeId: string, event: Parameters<typeof events.onChange>[1]) => {
+      events.onChange(nodeId, event);
+      moderatorUnmuter.onEvent(nodeId, event);
+    };
     syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }), onChange }));
     return client;
   });
@@ -192,6 +200,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     events,
     fsconfigUrl: fsconfig?.url,
     liveSettings,
+    moderatorUnmuter,
     connections,
     stop: () =>
       (stopped ??= (async () => {

@@ -3,6 +3,7 @@
 // command into arity checks, typed values and a usage string.
 import type { Grammar, LevelChange, MemberTarget } from './command-args.js';
 import type { CallerId, DialDestination, DialPolicy } from './dial-policy.js';
+import type { OutcallContext } from './member-flags.js';
 import type { Check } from './url-decoding.js';
 import { fail, ok } from './url-decoding.js';
 
@@ -54,6 +55,8 @@ export interface CommandContext {
   userExists(name: string): boolean | Promise<boolean>;
   /** User name of the user with this IM id, if any (sipX `inviteim`). */
   userByImId(imId: string): string | undefined | Promise<string | undefined>;
+  /** The conference's hosts and who asks: the member flags and variables of the legs it dials. */
+  outcall?: OutcallContext;
 }
 
 /** How the route answers a command (API.md "Conference commands"). */

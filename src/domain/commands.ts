@@ -37,6 +37,7 @@ import {
   USER_NAME_RE,
   userDialString,
 } from './dial-policy.js';
+import { outcallDialString } from './member-flags.js';
 import { checkDaemonRecording, recordingPath } from './recording.js';
 import { resolveSound } from './sounds.js';
 import type { Check } from './url-decoding.js';
@@ -117,8 +118,17 @@ async function inviteUser(
   if (!isSafeHost(ctx.domain)) return fail('the SIP domain is not configured safely');
   const callerId = resolveCallerId({}, ctx.defaultCallerId);
   if (!callerId.ok) return callerId;
-  return ok({ name, user, dialString: userDialString(user, ctx.domain), callerId: callerId.value });
+  return ok({
+    name,
+    user,
+    dialString: legDialString(ctx, user, userDialString(user, ctx.domain)),
+    callerId: callerId.value,
+  });
 }
+
+/** A leg the conference dials: with the member's flags and who placed it, when the route gave them. */
+const legDialString = (ctx: CommandContext, user: string | undefined, dialString: string): string =>
+  ctx.outcall === undefined ? dialString : outcallDialString(ctx.outcall, user, dialString);
 
 export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
   memberCommand('mute', 'Mute a member (it can no longer speak).'),
@@ -232,7 +242,9 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
         const dest = await resolveDialDestination(destination, { ...ctx, policy: ctx.dialPolicy });
         if (!dest.ok) return dest;
         const callerId = resolveCallerId({ number, name: cidName }, ctx.defaultCallerId);
-        return callerId.ok ? ok({ name, destination: dest.value, callerId: callerId.value }) : callerId;
+        const user = dest.value.kind === 'user' ? dest.value.user : undefined;
+        const leg = { ...dest.value, dialString: legDialString(ctx, user, dest.value.dialString) };
+        return callerId.ok ? ok({ name, destination: leg, callerId: callerId.value }) : callerId;
       },
       toEsl: (cmd) => [cmd.name, cmd.destination.dialString, ...callerIdWords(cmd.callerId)],
     }),

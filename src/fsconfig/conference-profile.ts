@@ -4,8 +4,10 @@
 // conference's settings. mod_conference reads a profile when it creates the conference; what can change
 // in a running one (pin, lock, max members) is applied live by live-settings.ts. The PINs are not here:
 // a profile's PINs stay in a running conference (FreeSWITCH cannot remove a moderator PIN), so both go
-// with each call in the dialplan (dialplan.ts).
+// with each call in the dialplan (dialplan.ts). Nor is mute on entry: a profile's `member-flags` would
+// stay too, so every member's flags go with its join (dialplan.ts, domain/member-flags.ts).
 import type { Conference } from '../domain/conferences.js';
+import { CALLER_CONTROLS_GROUP } from './caller-controls.js';
 import { freeswitchDocument, params, safeValue } from './xml-document.js';
 
 /** vanilla's enter/exit tones (attendeeNotification `tone`). */
@@ -32,6 +34,8 @@ const STOCK_TAIL: Array<[string, string]> = [
   ['caller-id-name', '$${outbound_caller_name}'],
   ['caller-id-number', '$${outbound_caller_id}'],
   ['comfort-noise', 'true'],
+  // the keypad (caller-controls.ts) instead of the stock one, which hangs up on `#`
+  ['caller-controls', CALLER_CONTROLS_GROUP],
 ];
 
 export interface ProfileOptions {
@@ -51,7 +55,6 @@ export function settingParams(conf: Conference, options: ProfileOptions): Array<
   const out: Array<[string, string]> = [['moh-sound', mohSound(conf.moh)]];
   if (conf.attendeeNotification === 'tone')
     out.push(['enter-sound', ENTER_SOUND], ['exit-sound', EXIT_SOUND]);
-  if (conf.muteOnEntry) out.push(['member-flags', 'mute']);
   // Without quick start (sipX) or with owner required (seed 003) members wait for a moderator.
   if (conf.ownerRequired || !conf.quickstart) out.push(['conference-flags', 'wait-mod']);
   // mod_conference rejects max-members 1 (and treats 0 as no limit), so 1 cannot be expressed here.

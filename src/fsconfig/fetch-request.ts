@@ -23,6 +23,9 @@ const FIELD_RULES: ReadonlyMap<string, RegExp> = new Map(
     profile_name: /^[A-Za-z0-9_.-]{1,64}$/,
     // set by other conference.conf lookups (caller controls); their presence means "not a join"
     Action: /^[A-Za-z0-9_.-]{1,64}$/,
+    // the caller-controls lookup (conference_member_bind_controls): Action=request-controls
+    Controls: /^[A-Za-z0-9_.-]{1,64}$/,
+    'Conf-Profile': /^[A-Za-z0-9_.-]{1,64}$/,
     // directory: a REGISTER/INVITE digest check or a `user/` dial
     user: /^[A-Za-z0-9._@+-]{1,128}$/,
     domain: /^[A-Za-z0-9.-]{1,253}$/,

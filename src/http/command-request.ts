@@ -64,6 +64,8 @@ export interface CommandContextInput {
   /** '' when the command does not dial out (the dial grammar then refuses every destination). */
   domain: string;
   store: Store;
+  /** The user asking: legs the conference dials carry it (fsconfd_user). */
+  placedBy: string;
 }
 
 export function commandContext({
@@ -72,6 +74,7 @@ export function commandContext({
   dialPolicy,
   domain,
   store,
+  placedBy,
 }: CommandContextInput): CommandContext {
   return {
     conferenceName: conf.name,
@@ -83,5 +86,6 @@ export function commandContext({
     defaultCallerId: conferenceCallerId(conf),
     userExists: async (name) => (await store.getUser(name)) !== undefined,
     userByImId: async (imId) => (await store.findUserByImId(imId))?.userName,
+    outcall: { conference: conf, placedBy },
   };
 }

@@ -25,5 +25,7 @@ export function conferencePolicyFromProfile(profile: XmlElement): ConferenceJoin
   if (pin) policy.pin = pin;
   const mpin = params.get('moderator-pin');
   if (mpin) policy.moderatorPin = mpin;
+  const controls = params.get('caller-controls');
+  if (controls) policy.callerControls = controls;
   return policy;
 }

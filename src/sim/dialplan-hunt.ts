@@ -1,6 +1,7 @@
 // mod_dialplan_xml's hunt over a fetched dialplan section (mod_dialplan_xml.c, dialplan_hunt and
 // parse_exten), for the simulator: the context (or "global"), each extension in order, each condition
-// in order with its break rule, actions when it matches and anti-actions when it does not. What it
+// in order with its break rule, actions when it matches and anti-actions when it does not; a
+// condition with `regex="any|all|xor"` tests its `<regex field expression>` children instead. What it
 // leaves out: nested conditions, time-of-day conditions, regex captures ($1) and variable expansion in
 // application data (the daemon's dialplan uses none of them). Pure.
 import { childrenNamed, findChild, type XmlElement } from './xml-tree.js';
@@ -26,9 +27,8 @@ function steps(condition: XmlElement, tag: 'action' | 'anti-action'): DialplanSt
   }));
 }
 
-function matches(condition: XmlElement, read: FieldReader): boolean {
-  const field = condition.attrs['field'];
-  const expression = condition.attrs['expression'];
+/** One field/expression test; an unset `${variable}` reads as "" (switch_channel_expand_variables). */
+function test(field: string | undefined, expression: string | undefined, read: FieldReader): boolean {
   if (field === undefined && expression === undefined) return true; // an absolute condition
   let re: RegExp;
   try {
@@ -37,6 +37,19 @@ function matches(condition: XmlElement, read: FieldReader): boolean {
     return false;
   }
   return re.test(field === undefined ? '' : read(field));
+}
+
+function matches(condition: XmlElement, read: FieldReader): boolean {
+  const rule = condition.attrs['regex']?.toLowerCase();
+  if (rule === undefined) return test(condition.attrs['field'], condition.attrs['expression'], read);
+  // parse_exten: `all` needs every child to pass, `xor` exactly one, anything else (`any`) one or more
+  const results = childrenNamed(condition, 'regex').map((r) =>
+    test(r.attrs['field'], r.attrs['expression'], read),
+  );
+  const passed = results.filter(Boolean).length;
+  if (rule === 'all') return passed === results.length;
+  if (rule === 'xor') return passed === 1;
+  return passed > 0;
 }
 
 /** The applications one extension adds (empty when its first condition fails without anti-actions). */

@@ -119,7 +119,32 @@ export const MOD_CONFERENCE_PARAMS = [
   'conference-flags',
   'moderator-pin',
   'pin',
+  'caller-controls',
 ];
+
+/**
+ * conf/vanilla/autoload_configs/conference.conf.xml at tag v1.11.2: the `caller-controls` section,
+ * verbatim (the keys every member gets when its profile names no group).
+ */
+export const STOCK_CALLER_CONTROLS = `<configuration name="conference.conf" description="Audio Conference">
+  <caller-controls>
+    <group name="default">
+      <control action="mute" digits="0"/>
+      <control action="deaf mute" digits="*"/>
+      <control action="energy up" digits="9"/>
+      <control action="energy equ" digits="8"/>
+      <control action="energy dn" digits="7"/>
+      <control action="vol talk up" digits="3"/>
+      <control action="vol talk zero" digits="2"/>
+      <control action="vol talk dn" digits="1"/>
+      <control action="vol listen up" digits="6"/>
+      <control action="vol listen zero" digits="5"/>
+      <control action="vol listen dn" digits="4"/>
+      <control action="hangup" digits="#"/>
+    </group>
+  </caller-controls>
+</configuration>
+`;
 
 /**
  * What mod_dialplan_xml reads (src/mod/dialplans/mod_dialplan_xml/mod_dialplan_xml.c, parse_exten):
@@ -129,6 +154,7 @@ export const DIALPLAN_XML_READS: Record<string, readonly string[]> = {
   context: ['name'],
   extension: ['name', 'continue'],
   condition: ['field', 'expression', 'break', 'require-nested', 'regex'],
+  regex: ['field', 'expression'],
   action: ['application', 'data', 'inline', 'loop'],
   'anti-action': ['application', 'data', 'inline', 'loop'],
 };

@@ -135,8 +135,8 @@ describe('conference commands', () => {
     expect((await h.command('alice-conf', 'lock')).status).toBe(200);
     expect(h.linesSince(mark)).toEqual([
       'api global_getvar domain',
-      'api conference alice-conf bgdial user/201@example.org 3000 Alice_weekly',
-      'api conference alice-conf bgdial user/202@example.org 3000 Alice_weekly',
+      'api conference alice-conf bgdial {outcall_flags=moderator,fsconfd_user=200}user/201@example.org 3000 Alice_weekly',
+      'api conference alice-conf bgdial {fsconfd_user=200}user/202@example.org 3000 Alice_weekly',
       'api conference alice-conf lock',
     ]);
   });

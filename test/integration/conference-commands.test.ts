@@ -168,7 +168,7 @@ describe('conference commands against the simulator', () => {
       async () => (await h.details('alice-conf')).body?.members.some((m) => m.name === '202') === true,
     );
     expect(h.linesSince(mark)).toContain(
-      'bgapi conference alice-conf dial user/202@example.org 3000 Alice_weekly',
+      'bgapi conference alice-conf dial {fsconfd_user=200}user/202@example.org 3000 Alice_weekly',
     );
     await h.command('alice-conf', 'hup&last');
     await h.eventually(async () => (await h.details('alice-conf')).body?.members.length === 2);
@@ -177,7 +177,7 @@ describe('conference commands against the simulator', () => {
       async () => (await h.details('alice-conf')).body?.members.some((m) => m.name === '202') === true,
     );
     expect(h.linesSince(mark)).toContain(
-      'api conference alice-conf bgdial user/202@example.org 4711 Front_desk',
+      'api conference alice-conf bgdial {fsconfd_user=200}user/202@example.org 4711 Front_desk',
     );
   });
 
@@ -194,7 +194,7 @@ describe('conference commands against the simulator', () => {
     const mark = h.mark();
     expect(await ok(h, 'inviteim&carol')).toBe('Invitation sent');
     expect(h.linesSince(mark)).toEqual([
-      'api conference alice-conf bgdial user/202@example.org 3000 Alice_weekly',
+      'api conference alice-conf bgdial {fsconfd_user=200}user/202@example.org 3000 Alice_weekly',
     ]);
     await h.eventually(async () => (await h.details('alice-conf')).body?.members.length === 3);
   });
@@ -205,7 +205,8 @@ describe('conference commands against the simulator', () => {
     const mark = h.mark();
     expect(await ok(h, 'invite&201')).toBe('Invitation sent');
     expect(h.linesSince(mark)).toEqual([
-      'api conference alice-conf@default bgdial user/201@example.org 3000 Alice_weekly',
+      // an invited delegate joins as moderator (member-flags.ts)
+      'api conference alice-conf@default bgdial {outcall_flags=moderator,fsconfd_user=200}user/201@example.org 3000 Alice_weekly',
     ]);
     const harness = h;
     await h.eventually(async () => (await harness.details('alice-conf')).body?.members[0]?.name === '201');

@@ -26,6 +26,9 @@ const STAMP = '[0-9]{8}T[0-9]{6}\\.[0-9]{3}Z';
 const USER_DIAL = 'user/(?:200|201|202|admin)@example\\.org';
 const ALLOWED_DIAL = 'loopback/[A-Za-z0-9+*#._-]+/default';
 const CID = '(?: \\+?[0-9A-Za-z*#._-]{1,32}(?: [\\p{L}\\p{M}\\p{N}._-]{1,64})?)?';
+// the variables the daemon itself puts on a leg a conference dials: member flags and who asked
+const LEG_VARS =
+  '\\{(?:outcall_flags=(?:moderator(?:\\|endconf)?|mute),)?fsconfd_user=(?:200|201|202|admin)\\}';
 const TONE_ITEM = '(?:%\\([0-9.,]+\\)|L=[0-9]+|loops=-?[0-9]+|v=-?[0-9]+)';
 const api = (body: string) => new RegExp(`^api conference alice-conf ${body}$`, 'u');
 
@@ -48,16 +51,25 @@ const LINE_CHECKS: RegExp[] = [
   api(`record ${REC}/alice-conf-${STAMP}\\.wav`),
   api(`norecord (?:all|${REC}/alice-conf-${STAMP}\\.wav)`),
   // dial waits for its outcome: bgapi. Dialling commands may start the conference: name@profile.
-  new RegExp(`^bgapi conference alice-conf(?:@default)? dial (?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`, 'u'),
-  new RegExp(`^api conference alice-conf(?:@default)? bgdial (?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`, 'u'),
+  new RegExp(
+    `^bgapi conference alice-conf(?:@default)? dial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
+    'u',
+  ),
+  new RegExp(
+    `^api conference alice-conf(?:@default)? bgdial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
+    'u',
+  ),
 ];
 
 /** What the daemon itself sends to stay in sync (after a reconnect, say). */
 const SYNC_LINES = /^(?:auth \[redacted\]|event json .*|api show channels as json|api conference xml_list)$/;
 const CONTROL_OR_STRUCTURE = /[\p{Cc}\u2028\u2029{}[\]]/u;
 
+/** Braces only as the daemon's own variable block right after dial/bgdial. */
+const DAEMON_BLOCK = new RegExp(` (dial|bgdial) ${LEG_VARS}`, 'u');
+
 const inGrammar = (line: string): boolean =>
-  !CONTROL_OR_STRUCTURE.test(line) && LINE_CHECKS.some((re) => re.test(line));
+  !CONTROL_OR_STRUCTURE.test(line.replace(DAEMON_BLOCK, ' $1 ')) && LINE_CHECKS.some((re) => re.test(line));
 
 let h: ConferenceHarness;
 beforeAll(async () => {
@@ -83,8 +95,8 @@ describe('conference command fuzz over HTTP', () => {
     for (const line of [
       'api conference alice-conf mute 1',
       'api conference alice-conf play /usr/share/freeswitch/sounds/conference/conf-pin.wav 3',
-      'bgapi conference alice-conf dial user/202@example.org 3000 Alice_weekly',
-      'api conference alice-conf@default bgdial loopback/9991/default',
+      'bgapi conference alice-conf dial {fsconfd_user=200}user/202@example.org 3000 Alice_weekly',
+      'api conference alice-conf@default bgdial {outcall_flags=mute,fsconfd_user=admin}loopback/9991/default',
     ])
       expect(inGrammar(line), line).toBe(true);
     for (const line of [
@@ -93,6 +105,8 @@ describe('conference command fuzz over HTTP', () => {
       'api conference alice-conf play /etc/passwd',
       'api conference alice-conf play /usr/share/freeswitch/sounds/../../../etc/passwd',
       'api conference alice-conf dial {origination_caller_id_number=666}user/200@example.org',
+      'bgapi conference alice-conf dial {fsconfd_user=200}{x=1}user/202@example.org',
+      'bgapi conference alice-conf dial user/202@example.org 3000 Alice_weekly',
       'bgapi conference alice-conf dial user/999@example.org',
       'bgapi conference alice-conf dial sofia/internal/1000@127.0.0.1',
       'api conference alice-conf say ${system(id)}',

@@ -214,11 +214,12 @@ describe('what FreeSWITCH fetches', () => {
     expect(xml).not.toContain('exit-sound');
   });
 
-  it('the simulator fetched the dialplan and the profile for each join, and nothing else was ours', async () => {
+  it('the simulator fetched the dialplan, the profile and the keypad for a join, and nothing else was ours', async () => {
     await put({ accessCode: '' });
     await dial(GUEST);
     const ours = h.xmlCurl.fetches.filter((f) => f.used).map((f) => `${f.section} ${f.keyValue}`.trim());
-    expect(ours).toEqual(['dialplan', 'configuration conference.conf']);
+    // the dialplan, the profile (conference_function), the keypad (conference_member_bind_controls)
+    expect(ours).toEqual(['dialplan', 'configuration conference.conf', 'configuration conference.conf']);
     expect(h.xmlCurl.fetches.every((f) => f.status === 200)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { newConference, type Conference } from '../../src/domain/conferences.js';
 import { newUser, type User } from '../../src/domain/users.js';
 import { answerFetch, type AnswerOptions } from '../../src/fsconfig/answer.js';
+import { CALLER_CONTROLS_GROUP, callerControlsDocument } from '../../src/fsconfig/caller-controls.js';
 import { MAX_FIELDS, parseFetchRequest, type FetchRequest } from '../../src/fsconfig/fetch-request.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -157,12 +158,55 @@ describe('answerFetch', () => {
     expect((await answer(open({ conference_name: '3000-example.org', profile_name: 'default' }))).found).toBe(
       false,
     );
-    // module load and caller-controls lookups fall through to the static file
+    // module load lookups fall through to the static file
     expect((await answer(open({}))).found).toBe(false);
-    expect((await answer(open({ 'Conf-Name': 'alice-conf', Action: 'request-controls' }))).found).toBe(false);
+    expect((await answer(open({ Action: 'send-presence' }))).found).toBe(false);
     expect(
       (await answer(open({ conference_name: 'alice-conf', profile_name: 'default' }, 'sofia.conf'))).found,
     ).toBe(false);
+  });
+
+  it('configuration: the caller-controls group our profile names, else not found', async () => {
+    const controls = (group: string, profile = 'default') =>
+      body(
+        {
+          section: 'configuration',
+          tag_name: 'configuration',
+          key_name: 'name',
+          key_value: 'conference.conf',
+        },
+        { 'Conf-Name': 'alice-conf', 'Conf-Profile': profile, Action: 'request-controls', Controls: group },
+      );
+    const ours = await answer(controls(CALLER_CONTROLS_GROUP));
+    expect(ours).toMatchObject({ found: true, kind: 'caller-controls', subject: CALLER_CONTROLS_GROUP });
+    expect(ours.xml).toBe(callerControlsDocument());
+    // the stock groups (default, or another profile's) are FreeSWITCH's own
+    expect((await answer(controls('default'))).found).toBe(false);
+    expect((await answer(controls(CALLER_CONTROLS_GROUP, 'wideband'))).found).toBe(false);
+  });
+
+  it('dialplan: a user of ours by name rings that user; conference extensions come first', async () => {
+    const hunt = (number: string) =>
+      body(
+        { section: 'dialplan' },
+        { 'Caller-Context': 'default', 'Hunt-Context': 'default', 'Hunt-Destination-Number': number },
+      );
+    const a = await answer(hunt('201'));
+    expect(a).toMatchObject({ found: true, kind: 'user-dialplan', subject: '201' });
+    expect(a.xml).toContain('data="user/201@example.org"');
+    const user3000 = await newUser(
+      { userName: '3000', password: 'portal-password-1', sipPassword: 'SipPass0003' },
+      { sipDomain: 'example.org', scrypt: { N: 1024, r: 8, p: 1 } },
+    );
+    const both = fakeStore([...(await users), user3000], conferences);
+    expect(await answerFetch(request(hunt('3000')), both, OPTIONS)).toMatchObject({
+      kind: 'dialplan',
+      subject: 'alice-conf',
+    });
+    expect((await answer(hunt('1000'))).found).toBe(false); // a stock user: the stock dialplan
+    expect((await answer(hunt('a b'))).found).toBe(false);
+    const noDomain = await answer(hunt('201'), { ...OPTIONS, fsDomain: undefined });
+    expect(noDomain.xml).toContain('data="user/201@$${domain}"');
   });
 
   it('any other section is not found', async () => {

@@ -21,10 +21,22 @@ const section = findChild(
   'section',
 )!;
 
-const hunt = (dest: string, user: string, context = 'default') =>
+const hunt = (dest: string, user: string, context = 'default', placedBy = '') =>
   huntDialplan(section, context, (field) =>
-    field === 'destination_number' ? dest : field === '${sip_auth_username}' ? user : '',
+    field === 'destination_number'
+      ? dest
+      : field === '${sip_auth_username}'
+        ? user
+        : field === '${fsconfd_user}'
+          ? placedBy
+          : '',
   ).map((s) => `${s.application} ${s.data}`.trim());
+
+const GUEST = [
+  'set conference_enforce_security=true',
+  'answer',
+  'conference alice-conf@default+482915+flags{mute}',
+];
 
 describe('huntDialplan over the daemon dialplan', () => {
   it('owner, delegate, guest, unauthenticated', () => {
@@ -38,13 +50,42 @@ describe('huntDialplan over the daemon dialplan', () => {
       'answer',
       'conference alice-conf@default+flags{moderator}',
     ]);
-    expect(hunt('3000', '202')).toEqual(['answer', 'conference alice-conf@default+482915+flags{mute}']);
-    expect(hunt('3000', '')).toEqual(['answer', 'conference alice-conf@default+482915+flags{mute}']);
+    expect(hunt('3000', '202')).toEqual(GUEST);
+    expect(hunt('3000', '')).toEqual(GUEST);
+  });
+
+  it('a leg the daemon placed for a host (fsconfd_user) is the host, whatever else it says', () => {
+    expect(hunt('3000', '', 'default', '200').at(-1)).toBe(
+      'conference alice-conf@default+flags{moderator|endconf}',
+    );
+    expect(hunt('3000', '', 'default', '201').at(-1)).toBe('conference alice-conf@default+flags{moderator}');
+    expect(hunt('3000', '', 'default', '202')).toEqual(GUEST);
+    expect(hunt('3000', '202', 'default', '200').at(-1)).toBe(
+      'conference alice-conf@default+flags{moderator|endconf}',
+    );
   });
 
   it('another number or context finds nothing', () => {
     expect(hunt('3001', '200')).toEqual([]);
     expect(hunt('3000', '200', 'public')).toEqual([]);
+  });
+});
+
+describe('regex="any|all|xor" conditions (parse_exten)', () => {
+  const cond = (rule: string) =>
+    parseXmlTree(`<extension name="x"><condition regex="${rule}">
+      <regex field="a" expression="^1$"/><regex field="b" expression="^1$"/>
+      <action application="yes"/><anti-action application="no"/></condition></extension>`)!;
+  const run = (rule: string, a: string, b: string) =>
+    runExtension(cond(rule), (f) => (f === 'a' ? a : f === 'b' ? b : '')).map((s) => s.application);
+  it('any: one passing is enough; all: every one; xor: exactly one', () => {
+    expect([run('any', '1', '0'), run('any', '0', '1'), run('any', '0', '0')]).toEqual([
+      ['yes'],
+      ['yes'],
+      ['no'],
+    ]);
+    expect([run('all', '1', '1'), run('all', '1', '0')]).toEqual([['yes'], ['no']]);
+    expect([run('xor', '1', '0'), run('xor', '1', '1')]).toEqual([['yes'], ['no']]);
   });
 });
 
@@ -75,13 +116,14 @@ describe('conferencePolicyFromProfile', () => {
     )!;
     return conferencePolicyFromProfile(profile);
   };
-  it('reads max members, mute, wait-mod as mod_conference does', () => {
+  it('reads max members, wait-mod and the caller-controls group as mod_conference does', () => {
     const base = { name: 'a', owner: '200', extension: '1' };
-    expect(policy(base)).toEqual({});
+    expect(policy(base)).toEqual({ callerControls: 'fsconfd' });
+    // mute on entry is not in the profile any more: it goes with each join
     expect(policy({ ...base, maxMembers: 4, muteOnEntry: true, ownerRequired: true })).toEqual({
       maxMembers: 4,
-      muteOnEntry: true,
       ownerRequired: true,
+      callerControls: 'fsconfd',
     });
   });
 });

@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newConference, type Conference, type ConferenceInput } from '../../src/domain/conferences.js';
 import { newUser } from '../../src/domain/users.js';
+import { CALLER_CONTROLS_GROUP, callerControlsDocument } from '../../src/fsconfig/caller-controls.js';
 import { conferenceConfigurationDocument, ENTER_SOUND } from '../../src/fsconfig/conference-profile.js';
 import { dialplanDocument } from '../../src/fsconfig/dialplan.js';
+import { userDialplanDocument } from '../../src/fsconfig/user-dialplan.js';
 import { directoryDocument } from '../../src/fsconfig/directory.js';
 import { notFoundDocument, safeValue, UnsafeValueError } from '../../src/fsconfig/xml-document.js';
 import {
@@ -17,6 +19,7 @@ import {
   MOD_CONFERENCE_PARAMS,
   namedValues,
   parseXml,
+  STOCK_CALLER_CONTROLS,
   STOCK_CONFERENCE_CONF,
   STOCK_DIALPLAN,
   STOCK_DIRECTORY_DOMAIN,
@@ -135,13 +138,24 @@ describe('dialplan answer', () => {
       a.attrs['application'],
       a.attrs['data'],
     ]);
+  /** The nth condition's attributes and its `<regex field expression>` children. */
+  const who = (ext: XmlElement, n: number) => ({
+    attrs: ext.children[n]!.attrs,
+    regex: ext.children[n]!.children.filter((c) => c.tag === 'regex').map((r) => r.attrs),
+  });
+  const callerIs = (expression: string) => [
+    { field: '${sip_auth_username}', expression },
+    { field: '${fsconfd_user}', expression },
+  ];
 
   it('has the shape of the stock dialplan and only attributes mod_dialplan_xml reads', () => {
     const ours = section(dialplanDocument(conference({ delegates: ['201'] }), options), 'dialplan');
     const stock = parseXml(STOCK_DIALPLAN);
     const stockPaths = elementPaths(findOne(stock, 'context'));
+    // `<regex>` children: mod_dialplan_xml.c parse_exten, a condition with regex="any|all|xor"
+    const alsoRead = ['context/extension/condition/anti-action', 'context/extension/condition/regex'];
     for (const path of elementPaths(findOne(ours, 'context')))
-      expect([...stockPaths, 'context/extension/condition/anti-action']).toContain(path);
+      expect([...stockPaths, ...alsoRead]).toContain(path);
     for (const [tag, attrs] of Object.entries(attributesByTag(findOne(ours, 'context'))))
       for (const a of attrs) expect(DIALPLAN_XML_READS[tag], `${tag}@${a}`).toContain(a);
     // like nb_conferences: the number, then answer and the conference application
@@ -150,24 +164,30 @@ describe('dialplan answer', () => {
     expect(nb.children[0]!.children.map((a) => a.attrs['application'])).toEqual(['answer', 'conference']);
     const ext = extension(conference());
     expect(ext.children[0]!.attrs).toEqual({ field: 'destination_number', expression: '^3000$' });
-    expect(steps(ext, 2, 'anti-action').map(([app]) => app)).toEqual(['answer', 'conference']);
+    expect(steps(ext, 2, 'anti-action').map(([app]) => app)).toEqual(['set', 'answer', 'conference']);
   });
 
-  it('guests get the participant PIN; the owner joins as moderator without it', () => {
+  it('the owner, by SIP login or by the daemon placing the call, joins as moderator without the PIN', () => {
     const ext = extension(conference({ accessCode: '482915' }));
-    expect(ext.children[1]!.attrs).toEqual({
-      field: '${sip_auth_username}',
-      expression: '^200$',
-      break: 'on-true',
-    });
+    expect(who(ext, 1)).toEqual({ attrs: { regex: 'any', break: 'on-true' }, regex: callerIs('^200$') });
     expect(steps(ext, 1, 'action')).toEqual([
       ['set', 'conference_enforce_security=false'],
       ['answer', undefined],
       ['conference', 'alice-conf@default+flags{moderator}'],
     ]);
+  });
+
+  it('guests meet the PIN and the lock on every leg, inbound or placed by the daemon', () => {
+    const ext = extension(conference({ accessCode: '482915' }));
     expect(steps(ext, 2, 'anti-action')).toEqual([
+      ['set', 'conference_enforce_security=true'],
       ['answer', undefined],
       ['conference', 'alice-conf@default+482915+flags{}'],
+    ]);
+    // no PIN: the lock still applies
+    expect(steps(extension(conference()), 2, 'anti-action')[0]).toEqual([
+      'set',
+      'conference_enforce_security=true',
     ]);
   });
 
@@ -183,22 +203,20 @@ describe('dialplan answer', () => {
   it('the moderator PIN goes with each guest call, and only together with a participant PIN', () => {
     const ext = extension(conference({ accessCode: '482915', moderatorPin: '771133' }));
     expect(steps(ext, 2, 'anti-action')).toEqual([
+      ['set', 'conference_enforce_security=true'],
       ['set', 'conference_moderator_pin=771133'],
       ['answer', undefined],
       ['conference', 'alice-conf@default+482915+flags{}'],
     ]);
     const alone = extension(conference({ moderatorPin: '771133' }));
-    expect(steps(alone, 2, 'anti-action').map(([app]) => app)).toEqual(['answer', 'conference']);
+    expect(steps(alone, 2, 'anti-action').map(([app]) => app)).toEqual(['set', 'answer', 'conference']);
   });
 
   it('delegates are hosts too (moderator, no PIN) but only the owner ends the conference', () => {
     const ext = extension(
       conference({ endOnOwnerExit: true, accessCode: '1', delegates: ['201', 'bob.smith'] }),
     );
-    expect(ext.children[2]!.attrs).toEqual({
-      field: '${sip_auth_username}',
-      expression: '^(201|bob\\.smith)$',
-    });
+    expect(who(ext, 2)).toEqual({ attrs: { regex: 'any' }, regex: callerIs('^(201|bob\\.smith)$') });
     expect(steps(ext, 2, 'action').at(-1)).toEqual(['conference', 'alice-conf@default+flags{moderator}']);
     expect(steps(ext, 2, 'anti-action').at(-1)).toEqual(['conference', 'alice-conf@default+1+flags{}']);
   });
@@ -213,6 +231,56 @@ describe('dialplan answer', () => {
     const xml = dialplanDocument(conference(), { context: 'sipx', profile: 'wideband' });
     expect(findOne(section(xml, 'dialplan'), 'context').attrs['name']).toBe('sipx');
     expect(xml).toContain('data="alice-conf@wideband+flags{}"');
+  });
+});
+
+describe('dialplan answer for a user', () => {
+  const user = newUser(
+    { userName: 'bob.smith', password: 'portal-password-1', sipPassword: 'BobSip00001' },
+    { sipDomain: DOMAIN, scrypt: SCRYPT },
+  );
+
+  it("rings the user like vanilla Local_Extension, then hangs up with the bridge's cause", async () => {
+    const xml = userDialplanDocument(await user, { context: 'default', domain: DOMAIN });
+    const ext = findOne(section(xml, 'dialplan'), 'extension');
+    const cond = child(ext, 'condition');
+    expect(cond.attrs).toEqual({ field: 'destination_number', expression: '^bob\\.smith$' });
+    expect(cond.children.map((a) => [a.tag, a.attrs['application'], a.attrs['data']])).toEqual([
+      ['action', 'set', 'ringback=${us-ring}'],
+      ['action', 'set', 'call_timeout=30'],
+      ['action', 'set', 'hangup_after_bridge=true'],
+      ['action', 'set', 'continue_on_fail=true'],
+      ['action', 'bridge', `user/bob.smith@${DOMAIN}`],
+      ['action', 'hangup', '${originate_failed_cause}'],
+    ]);
+    for (const [tag, attrs] of Object.entries(attributesByTag(findOne(parseXml(xml), 'context'))))
+      for (const a of attrs) expect(DIALPLAN_XML_READS[tag], `${tag}@${a}`).toContain(a);
+  });
+
+  it("without FS_DOMAIN the user is rung in FreeSWITCH's own domain", async () => {
+    const xml = userDialplanDocument(await user, { context: 'sipx', domain: '$${domain}' });
+    expect(xml).toContain('data="user/bob.smith@$${domain}"');
+    expect(findOne(parseXml(xml), 'context').attrs['name']).toBe('sipx');
+    // the store's rules keep these out; the document refuses them anyway
+    const u = await user;
+    expect(() => userDialplanDocument({ ...u, userName: '${x}' }, { context: 'x', domain: DOMAIN })).toThrow(
+      UnsafeValueError,
+    );
+    expect(() => userDialplanDocument(u, { context: 'x', domain: '${x}' })).toThrow(UnsafeValueError);
+  });
+});
+
+describe('caller-controls answer', () => {
+  it("is vanilla's default group under our name, without the hang-up on #", () => {
+    const ours = findOne(section(callerControlsDocument(), 'configuration'), 'configuration');
+    const stock = parseXml(STOCK_CALLER_CONTROLS);
+    expect(elementPaths(ours)).toEqual(elementPaths(stock));
+    expect(ours.attrs).toEqual(stock.attrs);
+    expect(findOne(ours, 'group').attrs).toEqual({ name: CALLER_CONTROLS_GROUP });
+    const controls = (root: XmlElement) =>
+      findAll(root, 'control').map((c) => [c.attrs['action'], c.attrs['digits']]);
+    expect(controls(ours)).toEqual(controls(stock).filter(([action]) => action !== 'hangup'));
+    expect(controls(ours).some(([, digits]) => digits === '#')).toBe(false);
   });
 });
 
@@ -266,7 +334,9 @@ describe('conference.conf answer', () => {
     ])
       expect(off.has(n), n).toBe(false);
     expect(paramsOf(conference()).get('enter-sound')).toBe(ENTER_SOUND);
-    expect(paramsOf(conference({ muteOnEntry: true })).get('member-flags')).toBe('mute');
+    // mute on entry goes with each join (dialplan, outcall flags): a profile's would stay
+    expect(paramsOf(conference({ muteOnEntry: true })).has('member-flags')).toBe(false);
+    expect(paramsOf(conference()).get('caller-controls')).toBe(CALLER_CONTROLS_GROUP);
     expect(paramsOf(conference({ ownerRequired: true })).get('conference-flags')).toBe('wait-mod');
     expect(paramsOf(conference({ quickstart: false })).get('conference-flags')).toBe('wait-mod');
     expect(paramsOf(conference({ maxMembers: 12 })).get('max-members')).toBe('12');

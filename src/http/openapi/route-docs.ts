@@ -189,7 +189,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     responses: {
       201: 'Created.',
       400: 'Invalid field or unknown owner/delegate.',
-      409: 'Name or extension taken.',
+      409: 'Name or extension taken, or FreeSWITCH still runs a conference by that name.',
     },
   },
   'GET /api/conferences/:name': {
@@ -207,9 +207,15 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'DELETE /api/conferences/:name': {
     summary: 'Delete a conference',
+    description:
+      'A running conference is ended first: its number is refused to new callers, every member is hung up, and the answer comes once FreeSWITCH reported it gone.',
     tag: TAGS.admin,
     representation: 'none',
-    responses: { 404: 'Unknown conference.' },
+    responses: {
+      404: 'Unknown conference.',
+      409: 'Running, and FreeSWITCH could not end it; nothing was deleted.',
+      503: 'Whether it runs cannot be known while FreeSWITCH state is being rebuilt.',
+    },
   },
   'GET /events': {
     summary: 'Live event stream (WebSocket)',

@@ -43,7 +43,7 @@ export function registerConferenceCommandRoutes(app: Hono<AppEnv>, deps: RouteDe
     if (target.tail === '') throw badRequest('no command');
 
     const domain = dialsOut(target.tail) ? await domainFor(conf.name) : '';
-    const ctx = commandContext({ conf, config, dialPolicy, domain, store });
+    const ctx = commandContext({ conf, config, dialPolicy, domain, store, placedBy: user.userName });
     const parsed = await parseConferenceCommand(target.tail, ctx);
     if (!parsed.ok) throw badRequest(parsed.error);
     const cmd = parsed.command;

@@ -15,13 +15,22 @@ import { originateeView, originatorView, swapCallerCallee } from './profiles.js'
 import { fileDurationMs } from './sounds.js';
 import { transferToExtension } from './transfer.js';
 import type { ChannelVars } from './channel-vars.js';
+import type { ControlBinder } from './conference-controls.js';
+import { dialVarOf } from './legs.js';
 
 /** How long a caller refused by a locked/full conference hears the refusal before hanging up. */
 export const REFUSED_JOIN_HANGUP_MS = 1000;
 
+/** switch_channel_handle_cause: with continue_on_fail unset these still go on to the next action. */
+const ALWAYS_CONTINUE = new Set(['NO_ANSWER', 'NO_USER_RESPONSE', 'ORIGINATOR_CANCEL']);
+
+type BridgeTarget = Extract<DialplanTarget, { kind: 'bridge' }>;
+
 export class Applications {
   placer: Placer | undefined;
-  /** mod_xml_curl's dialplan fetch for an extension the table does not have (set by the switch). */
+  /** Binds each new member's caller controls (set by the switch once its conference host exists). */
+  controls: ControlBinder | undefined;
+  /** mod_xml_curl's dialplan fetch, asked before the table (set by the switch). */
   lookupExtension:
     ((ch: Channel, extension: string, context: string) => Promise<DialplanTarget | undefined>) | undefined;
 
@@ -71,12 +80,18 @@ export class Applications {
     this.vars.executing(ch, app, data);
   }
 
-  runApp(ch: Channel, app: string, data: string, caller?: ConferenceCaller): void {
-    if (ch.hungUp) return;
+  /** The channel starts `app`; false when it is gone already. */
+  private start(ch: Channel, app: string, data: string): boolean {
+    if (ch.hungUp) return false;
     // an originated A-leg flips when it starts bridging (the swap itself shows once the bridge is up)
     if (app === 'bridge' && legMeta(ch).role === 'originate-a')
       this.vars.flipped(ch, { name: ch.profile.callerIdName, number: ch.profile.callerIdNumber });
     this.executing(ch, app, data);
+    return true;
+  }
+
+  runApp(ch: Channel, app: string, data: string, caller?: ConferenceCaller): void {
+    if (!this.start(ch, app, data)) return;
     switch (app) {
       case 'park':
       case 'answer':
@@ -108,20 +123,26 @@ export class Applications {
     }
   }
 
-  /** The dialplan target of an extension in the default context. */
-  target(extension: string): DialplanTarget | undefined {
-    return this.dialplan(extension, 'default');
+  /**
+   * Where a call to `extension` goes, as switch_xml_locate finds it: with a mod_xml_curl binding the
+   * fetched answer first (asked while the call is routing), else FreeSWITCH's own dialplan (the table).
+   * `route` gets the result, at once or when the answer arrives.
+   */
+  resolveExtension(
+    ch: Channel,
+    extension: string,
+    context: string,
+    route: (target: DialplanTarget | undefined) => void,
+  ): void {
+    const lookup = this.lookupExtension;
+    if (lookup === undefined) return route(this.dialplan(extension, context));
+    void lookup(ch, extension, context).then(
+      (fetched) => !ch.hungUp && route(fetched ?? this.dialplan(extension, context)),
+    );
   }
 
   runExtension(ch: Channel, extension: string, _dialplan: string, context: string): void {
-    const target = this.dialplan(extension, context);
-    const lookup = this.lookupExtension;
-    if (!target && lookup) {
-      // the dialplan is fetched while the call is routing; the call goes on when it arrives
-      void lookup(ch, extension, context).then((fetched) => !ch.hungUp && this.runTarget(ch, fetched));
-      return;
-    }
-    this.runTarget(ch, target);
+    this.resolveExtension(ch, extension, context, (target) => this.runTarget(ch, target));
   }
 
   /** Runs what an extension resolved to; nothing: no route. */
@@ -151,8 +172,19 @@ export class Applications {
         return;
       }
       case 'bridge':
-        return this.runApp(ch, 'bridge', target.dialString);
+        return this.runBridge(ch, target);
     }
+  }
+
+  /** An extension's bridge and what it does when the bridge fails (vanilla's Local_Extension shape). */
+  private runBridge(ch: Channel, target: BridgeTarget): void {
+    if (!this.start(ch, 'bridge', target.dialString)) return;
+    this.bridge(ch, target.dialString, target.timeoutSec, (cause) => {
+      if (!(target.continueOnFail ?? ALWAYS_CONTINUE.has(cause))) return this.engine.hangup(ch, cause);
+      // the extension goes on: its `hangup` (with the bridge's cause), or its end
+      const data = target.afterFailure?.hangup.replace('${originate_failed_cause}', cause) ?? '';
+      this.engine.hangup(ch, data || 'NORMAL_CLEARING');
+    });
   }
 
   private joinConference(ch: Channel, data: string, caller?: ConferenceCaller): void {
@@ -174,6 +206,12 @@ export class Applications {
       this.later(ch, REFUSED_JOIN_HANGUP_MS, () => this.engine.hangup(ch, 'NORMAL_CLEARING'));
       return;
     }
+    void this.controls?.bind(
+      outcome.conf,
+      outcome.member,
+      outcome.leftoverDigits,
+      dialVarOf(ch, 'conference_controls'),
+    );
     const tone = ch.loopbackPeer?.toneLoop;
     if (tone) this.conferences.startTalkLoop(outcome.member, tone.toneMs, tone.silenceMs);
   }
@@ -183,7 +221,12 @@ export class Applications {
    * A caller that is not answered yet (an inbound call) hears ringback while B rings and is answered
    * when B answers; an originated A-leg swaps caller and callee ids.
    */
-  private bridge(a: Channel, data: string): void {
+  private bridge(
+    a: Channel,
+    data: string,
+    timeoutSec?: number,
+    onFail: (cause: string) => void = (cause) => this.engine.hangup(a, cause),
+  ): void {
     const placer = this.placer;
     if (!placer) throw new Error('bridge before the placer is wired');
     const dial = parseDialString(data);
@@ -205,7 +248,8 @@ export class Applications {
         this.engine.progress(a);
       });
     };
-    void placer.place({ dial, rawDial: data, originator: a, onRinging }).then((result) => {
+    const timeout = timeoutSec !== undefined ? { timeoutSec } : {};
+    void placer.place({ dial, rawDial: data, originator: a, onRinging, ...timeout }).then((result) => {
       if (a.hungUp) {
         if (result.ok) this.engine.hangup(result.channel, 'ORIGINATOR_CANCEL');
         return;
@@ -213,7 +257,7 @@ export class Applications {
       if (a.direction === 'outbound') swapCallerCallee(a.profile);
       if (!result.ok) {
         if (result.channel) this.vars.bridgeFailed(a, result.channel, result.cause);
-        this.engine.hangup(a, result.cause);
+        onFail(result.cause);
         return;
       }
       const b = result.channel;

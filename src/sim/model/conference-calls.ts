@@ -6,7 +6,7 @@ import type { Conference } from './conference.js';
 import { CONF_SITES, fireConferenceEvent, fireMemberEvent } from './conference-events.js';
 import type { Conferences } from './conferences.js';
 import type { SimContext } from './context.js';
-import { parseDialString } from './dial-string.js';
+import { dialVar, parseDialString } from './dial-string.js';
 import type { Member } from './member.js';
 import type { Placer } from './originate.js';
 import { SIGNALLING_MS } from './originate.js';
@@ -32,8 +32,9 @@ export class ConferenceCalls {
     cidName: string | undefined,
     jobUuid?: string,
   ): Promise<{ cause: string }> {
+    const dial = parseDialString(target);
     const result = await this.placer.place({
-      dial: parseDialString(target),
+      dial,
       rawDial: target,
       callerId: { ...(cidName ? { name: cidName } : {}), ...(cidNumber ? { number: cidNumber } : {}) },
       timeoutSec: 60,
@@ -50,9 +51,11 @@ export class ConferenceCalls {
     }
     if (result.ok) {
       const ch = result.channel;
+      // the answered leg runs `conference <name>[+flags{<outcall_flags>}]` (conference_outcall)
+      const flags = dialVar(dial, 'outcall_flags');
+      const data = `${confName}@${profile}${flags && flags !== 'none' ? `+flags{${flags}}` : ''}`;
       const join = (): void => {
-        if (!ch.hungUp)
-          this.apps.afterAnswer(ch, { type: 'app', app: 'conference', data: `${confName}@${profile}` });
+        if (!ch.hungUp) this.apps.afterAnswer(ch, { type: 'app', app: 'conference', data });
       };
       if (jobUuid) join();
       else ch.timers.push(this.ctx.clock.schedule(SIGNALLING_MS, join));

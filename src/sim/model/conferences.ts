@@ -21,7 +21,9 @@ export interface ConferenceHost {
   hangupChannel(channel: Channel, cause: string): void;
 }
 
-export type JoinOutcome = { ok: true; member: Member } | { ok: false; reason: 'locked' | 'full' | 'pin' };
+export type JoinOutcome =
+  | { ok: true; conf: Conference; member: Member; leftoverDigits: string }
+  | { ok: false; reason: 'locked' | 'full' | 'pin' };
 
 export { parseConferenceData };
 
@@ -88,6 +90,7 @@ export class Conferences {
     const id = existingId ?? this.ctx.nextMemberId();
     const existing = this.byName.get(name);
     let moderatorByPin = false;
+    let leftoverDigits = '';
     if (caller) {
       const policy = existing ? undefined : (this.hooks.policyFor?.(name, profile) ?? {});
       const admission = admitCaller(
@@ -102,6 +105,7 @@ export class Conferences {
       );
       if (!admission.ok) return admission;
       moderatorByPin = admission.moderatorByPin;
+      leftoverDigits = admission.leftoverDigits;
     } else if (existing) {
       if (existing.locked) return { ok: false, reason: 'locked' };
       if (existing.maxMembers > 0 && existing.count >= existing.maxMembers)
@@ -144,7 +148,7 @@ export class Conferences {
       conf.count === 1 ? this.sounds.alone : this.sounds.enter,
       CONF_DEFAULT_LEADIN_MS,
     );
-    return { ok: true, member };
+    return { ok: true, conf, member, leftoverDigits };
   }
 
   /** Gives the floor to `member` (or takes it away) and fires floor-change. */

@@ -45,7 +45,22 @@ export type DialplanTarget = (
     }
   | { kind: 'silence'; hangupAfterMs?: number }
   | { kind: 'tone-loop'; toneMs: number; silenceMs: number }
-  | { kind: 'bridge'; dialString: string }
+  | {
+      kind: 'bridge';
+      dialString: string;
+      /** `call_timeout`: how long the bridge rings (originate_timeout of the new leg). */
+      timeoutSec?: number;
+      /**
+       * `continue_on_fail`: true, a failed bridge goes on to `afterFailure` instead of hanging up; false,
+       * it hangs up whatever the cause; unset, only NO_ANSWER-like causes go on.
+       */
+      continueOnFail?: boolean;
+      /**
+       * What the extension does after a failed bridge it continues from: `hangup <data>`, where
+       * `${originate_failed_cause}` is the bridge's cause; absent: nothing (the call ends normally).
+       */
+      afterFailure?: { hangup: string };
+    }
 ) & {
   /** What the extension's condition captured, reported as DP_MATCH (default: the extension). */
   match?: string;
@@ -62,6 +77,8 @@ export interface ConferenceJoinPolicy {
   endOnOwnerExit?: boolean;
   /** A PIN that admits its caller as a moderator (mod_conference `moderator-pin`). */
   moderatorPin?: string;
+  /** The profile's `caller-controls` group (mod_conference uses `default` without one). */
+  callerControls?: string;
 }
 
 /**
@@ -69,10 +86,16 @@ export interface ConferenceJoinPolicy {
  * with mod_conference's rules rather than the legacy `+pin` ones.
  */
 export interface ConferenceCaller {
-  /** False with `conference_enforce_security=false`: no PIN prompt and no lock check. */
+  /**
+   * Whether the PIN and the lock apply: mod_conference's default is "the leg is inbound", and the
+   * channel variable `conference_enforce_security` overrides it either way.
+   */
   enforceSecurity: boolean;
-  /** The digits the caller keys when asked for a PIN (none: the caller keys nothing). */
-  keyedPin?: string;
+  /**
+   * What the caller keys at each PIN prompt, in order (none: the caller keys nothing). Digits after
+   * the PIN (e.g. its `#`) reach the conference's caller controls once the caller is in.
+   */
+  keyedPin?: string | readonly string[];
   /** `conference_moderator_pin` on the channel: preferred over the conference's moderator PIN. */
   moderatorPin?: string;
 }
@@ -89,6 +112,12 @@ export interface ExtensionRequest {
   username: string;
   /** The directory user the caller authenticated as (`sip_auth_username`), if any. */
   authenticatedUser?: string;
+  /** `Call-Direction`: an originated leg (click-to-call's first leg) is outbound. */
+  direction: 'inbound' | 'outbound';
+  /** The `user/<name>` an outbound leg rang (whose phone it is). */
+  dialedUser?: string;
+  /** The channel's variables from its dial string's `{...}` (e.g. what the daemon set on it). */
+  variables: ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -116,6 +145,24 @@ export interface JoinHooks {
   policyFor?(conference: string, profile: string): ConferenceJoinPolicy | undefined;
   /** Whether this caller is a moderator (owner) of the conference. */
   isModerator?(request: JoinRequest): boolean;
+  /**
+   * The caller-controls group `group` (conference_member_bind_controls asks conference.conf for it on
+   * every join); undefined: FreeSWITCH's own conference.conf applies.
+   */
+  controls?(request: ControlsRequest): Promise<ControlBinding[] | undefined>;
+}
+
+export interface ControlsRequest {
+  conference: string;
+  profile: string;
+  group: string;
+  channelUuid: string;
+}
+
+/** `<control action=".." digits=".."/>` of a caller-controls group. */
+export interface ControlBinding {
+  action: string;
+  digits: string;
 }
 
 /** The vanilla FreeSWITCH directory variables of users 1000-1019. */

@@ -43,14 +43,9 @@ export function inboundCall(
   });
   ch.hitDialplan = true;
   engine.create(ch);
-  const known = apps.target(options.to);
-  const lookup = apps.lookupExtension;
-  if (known === undefined && lookup !== undefined) {
-    // not in the table: the dialplan is fetched (mod_xml_curl) while the call is routing
-    void lookup(ch, options.to, 'default').then(
-      (target) => !ch.hungUp && route(ctx, engine, apps, vars, ch, options, target),
-    );
-  } else route(ctx, engine, apps, vars, ch, options, known);
+  apps.resolveExtension(ch, options.to, 'default', (target) =>
+    route(ctx, engine, apps, vars, ch, options, target),
+  );
   return ch.uuid;
 }
 

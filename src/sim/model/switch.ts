@@ -12,6 +12,8 @@ import { ManualClock, RealClock } from './clock.js';
 import type { ConferenceApiHost } from './conference-api.js';
 import { conferenceApi } from './conference-api.js';
 import { Conferences } from './conferences.js';
+import { ControlBinder } from './conference-controls.js';
+import { legMeta } from './legs.js';
 import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
 import { SimContext } from './context.js';
@@ -125,9 +127,13 @@ export class SimSwitch implements SimApi {
           this.users.has(ch.profile.username ?? '')
             ? { authenticatedUser: ch.profile.username ?? '' }
             : {}),
+          direction: ch.direction,
+          ...(legMeta(ch).dialedUser ? { dialedUser: legMeta(ch).dialedUser!.user } : {}),
+          variables: legMeta(ch).dialVars,
         });
     this.confCalls = new ConferenceCalls(this.ctx, this.placer, this.apps, this.conferences);
     this.confHost = this.conferenceHost(options.tts ?? true);
+    this.apps.controls = new ControlBinder(this.confHost, options.joinHooks ?? {});
     if (this.clock instanceof ManualClock) this.clock.setSettler(() => this.settle());
   }
 
@@ -149,11 +155,16 @@ export class SimSwitch implements SimApi {
     else this.plan.delete(extension);
   }
 
-  /** The table entry, or vanilla's Local_Extension (bridge to a directory user). */
+  /**
+   * The table entry, or vanilla's Local_Extension (bridge to a directory user): for users 1000-1019
+   * as vanilla's `^(10[01][0-9])$` when the daemon's dialplan is fetched too, for any directory user
+   * when the simulator stands alone (the demo and the tests without mod_xml_curl).
+   */
   private dialplanTarget(extension: string): DialplanTarget | undefined {
     const target = this.plan.get(extension);
     if (target) return target;
-    return this.users.has(extension)
+    const local = this.apps.lookupExtension === undefined || /^10[01][0-9]$/.test(extension);
+    return local && this.users.has(extension)
       ? { kind: 'bridge', dialString: `user/${extension}@${this.ctx.domain}` }
       : undefined;
   }
