@@ -24,6 +24,7 @@ import type { AppEnv } from './context.js';
 import { errorResponder, HttpError } from './errors.js';
 import { addMethodNotAllowed } from './method-not-allowed.js';
 import { respondError } from './represent.js';
+import type { RateLimiter } from './rate-limit.js';
 import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   events?: EventStream;
   /** Prometheus metrics: counts every request, served at GET /metrics (admin). */
   metrics?: DaemonMetrics;
+  /** Click-to-call's CALLS_PER_MINUTE counter; default: in this process (shared: SharedWindowLimiter). */
+  callLimiter?: RateLimiter;
 }
 
 /** What every route family gets: the dependencies plus what is built once per app from them. */

@@ -5,7 +5,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { EslError, EslTimeoutError, EslUnsafeCommandError } from '../esl/errors.js';
 import type { Logger } from '../log.js';
-import { ConflictError, InvalidRecordError, NotFoundError, StoreWriteError } from '../store/store.js';
+import {
+  ConflictError,
+  InvalidRecordError,
+  NotFoundError,
+  StoreUnavailableError,
+  StoreWriteError,
+} from '../store/store.js';
 import { respondError, type ErrorDetails } from './represent.js';
 
 export class HttpError extends Error {
@@ -26,6 +32,9 @@ export const notFound = (message = 'not found') => new HttpError(404, message);
 
 /** Seconds a client is told to wait when FreeSWITCH is down (the ESL client retries meanwhile). */
 export const ESL_RETRY_AFTER_S = 5;
+
+/** Seconds a client is told to wait when the shared store (PostgreSQL) is unreachable. */
+export const STORE_RETRY_AFTER_S = 5;
 
 /** A node that is connected but not yet synced, or unknown: readers answer this instead of stale data. */
 export const nodeUnavailable = () =>
@@ -58,6 +67,12 @@ export function errorResponder(logger: Logger) {
       logger.warn({ node: err.nodeId, path: c.req.path, err: err.message }, 'FreeSWITCH unavailable');
       return respondError(c, 503, 'FreeSWITCH is not reachable right now', {
         headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
+      });
+    }
+    if (err instanceof StoreUnavailableError) {
+      logger.warn({ path: c.req.path, err: err.message }, 'store unavailable');
+      return respondError(c, 503, 'the user and conference store is not reachable right now; try again', {
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_S) },
       });
     }
     if (err instanceof StoreWriteError) {

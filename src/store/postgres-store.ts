@@ -28,12 +28,12 @@ import { ChangeFeed } from './pg-feed.js';
 import { migrate } from './pg-migrations.js';
 import { PgRateWindows } from './pg-rate-windows.js';
 import {
-  changesSince,
-  lockRecord,
+  beginCatchUp,
+  beginWrite,
   readRecords,
   readSnapshot,
-  WRITE_LOCK,
   writeOps,
+  type ChangeLog,
   type RecordKind,
 } from './pg-rows.js';
 import {
@@ -251,10 +251,9 @@ export class PostgresStore extends DatasetReads implements Store {
       const client = await this.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-        await this.catchUp(client);
-        if (row) await this.lockRow(client, row.kind, row.key);
+        const { log, record } = await beginWrite(client, this.seq, row);
+        await this.catchUp(client, log);
+        if (row) this.adoptRow(row.kind, row.key, record);
         const plan = makePlan(); // the embedded store's rules, on a copy now equal to the database
         const seq = await writeOps(client, plan.ops);
         await client.query('COMMIT');
@@ -278,9 +277,8 @@ export class PostgresStore extends DatasetReads implements Store {
     });
   }
 
-  /** Locks the row and makes sure the copy holds exactly it (an edit made outside the store wins). */
-  private async lockRow(client: ClientBase, kind: RecordKind, key: string): Promise<void> {
-    const record = await lockRecord(client, kind, key);
+  /** Makes sure the copy holds exactly the locked row (an edit made outside the store wins). */
+  private adoptRow(kind: RecordKind, key: string, record: unknown): void {
     const cached = kind === 'user' ? this.data.users.get(key) : this.data.conferences.get(key);
     if (sameRecord(record, cached)) return;
     const refresh = new Map([[key, record]]);
@@ -309,9 +307,9 @@ export class PostgresStore extends DatasetReads implements Store {
 
   // ---- keeping the copy current ----
 
-  /** Applies every change committed since the copy's seq (the client's transaction sees them all). */
-  private async catchUp(client: ClientBase): Promise<void> {
-    const { changes, complete } = await changesSince(client, this.seq);
+  /** Applies the changes `log` lists (committed since the copy's seq) as the client's transaction sees them. */
+  private async catchUp(client: ClientBase, log: ChangeLog): Promise<void> {
+    const { changes, complete } = log;
     if (!complete) {
       await this.replaceWith(client);
       return;
@@ -341,15 +339,21 @@ export class PostgresStore extends DatasetReads implements Store {
 
   /** Everything, in one consistent snapshot (after the feed (re)connects). */
   private async reload(): Promise<void> {
-    await this.inSnapshot((client) => this.replaceWith(client));
+    await this.inTransaction(
+      (client) => client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+      (client) => this.replaceWith(client),
+    );
   }
 
-  private async inSnapshot(work: (client: ClientBase) => Promise<void>): Promise<void> {
+  /** `begin` opens the transaction (and may read something in the same round trip) for `work`. */
+  private async inTransaction<B>(
+    begin: (client: ClientBase) => Promise<B>,
+    work: (client: ClientBase, begun: B) => Promise<void>,
+  ): Promise<void> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await work(client);
+      await work(client, await begin(client));
       await client.query('COMMIT');
     } catch (err) {
       if (isConnectionError(err)) broken = err as Error;
@@ -367,7 +371,10 @@ export class PostgresStore extends DatasetReads implements Store {
     void this.serial(async () => {
       this.catchUpQueued = false;
       if (this.wantedSeq <= this.seq) return;
-      await this.inSnapshot((client) => this.catchUp(client));
+      await this.inTransaction(
+        (client) => beginCatchUp(client, this.seq),
+        (client, log) => this.catchUp(client, log),
+      );
     }).catch((err: unknown) => {
       // The change stays announced: try again shortly (and let the feed find out if the server is gone).
       this.log?.warn({ reason: reason(err) }, 'could not read changes from PostgreSQL; retrying');

@@ -18,7 +18,8 @@ import { SlidingWindowLimiter, tooManyRequests } from '../rate-limit.js';
 import { respond } from '../represent.js';
 
 export const CALL_PATHS = ['/my/call/:to', '/call/:to'] as const;
-const RATE_WINDOW_MS = 60_000;
+/** The window CALLS_PER_MINUTE is counted over. */
+export const CALL_RATE_WINDOW_MS = 60_000;
 
 /**
  * The `{to}` segment exactly as sent (still percent-encoded): Hono has already decoded its params
@@ -71,7 +72,10 @@ function logOutcome(log: Logger, outcome: JobOutcome): void {
 
 export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const { config, domains } = deps;
-  const limiter = new SlidingWindowLimiter({ limit: config.callsPerMinute, windowMs: RATE_WINDOW_MS });
+  // Shared across daemons when the app is given one (PostgreSQL), else counted in this process.
+  const limiter =
+    deps.callLimiter ??
+    new SlidingWindowLimiter({ limit: config.callsPerMinute, windowMs: CALL_RATE_WINDOW_MS });
   const baseLog = deps.logger.child({ component: 'click-to-call' });
 
   const place = async (c: Context<AppEnv>) => {
@@ -105,7 +109,7 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     const { uuid, dialed } = plan.value;
     const log = baseLog.child({ uuid, user: user.userName, to: dialed, node: client.nodeId });
 
-    const slot = limiter.take(user.userName);
+    const slot = await limiter.take(user.userName);
     if (!slot.ok) {
       log.warn('click-to-call refused: calls-per-minute limit reached');
       throw tooManyRequests(`at most ${config.callsPerMinute} calls per minute`, slot.retryAfterMs);
@@ -121,7 +125,7 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     // A request the client refuses on the spot (connection just lost) was never placed: 503, no charge.
     const early = await Promise.race([outcome, nextTurn()]);
     if (early !== undefined && 'error' in early) {
-      limiter.refund(user.userName);
+      await limiter.refund(user.userName);
       throw early.error;
     }
     void outcome.then((result) => logOutcome(log, result));
