@@ -47,13 +47,19 @@ export interface TestPostgres {
   close(): Promise<void>;
 }
 
-/** The server these tests use: TEST_DATABASE_URL's, or a cluster of our own. Throws when neither. */
-export async function startTestPostgres(): Promise<TestPostgres> {
-  const given = process.env['TEST_DATABASE_URL'];
+/**
+ * The server these tests use: `url` (default TEST_DATABASE_URL), or a cluster of our own. Throws when
+ * neither. `durable`: our cluster fsyncs its commits as a production server does (the benchmarks);
+ * tests skip that.
+ */
+export async function startTestPostgres(
+  options: { url?: string | undefined; durable?: boolean } = {},
+): Promise<TestPostgres> {
+  const given = 'url' in options ? options.url : process.env['TEST_DATABASE_URL'];
   if (given) return onServer(given, async () => undefined);
   const bin = postgresBinaries();
   if (!bin) throw new Error(MISSING);
-  const cluster = await startCluster(bin);
+  const cluster = await startCluster(bin, options.durable ?? false);
   return onServer(cluster.url, cluster.stop);
 }
 
@@ -101,7 +107,10 @@ async function freePort(): Promise<number> {
 }
 
 /** initdb into a temp dir and pg_ctl start on 127.0.0.1 (as `postgres` when we are root). */
-async function startCluster(bin: string): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startCluster(
+  bin: string,
+  durable: boolean,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'fs-confd-pg-'));
   const asRoot = process.getuid?.() === 0;
   const exec = (cmd: string, args: string[]) =>
@@ -125,7 +134,7 @@ async function startCluster(bin: string): Promise<{ url: string; stop: () => Pro
     '--locale=C',
   ]);
   const port = await freePort();
-  const options = `-k ${dir} -h 127.0.0.1 -p ${port} -F -c max_connections=200`;
+  const options = `-k ${dir} -h 127.0.0.1 -p ${port} -c max_connections=200${durable ? '' : ' -F'}`;
   await exec('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', options, 'start']);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
