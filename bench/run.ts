@@ -6,6 +6,7 @@ import { benchCommands } from './commands.js';
 import { benchIngest } from './ingest.js';
 import { benchMemory } from './memory.js';
 import { benchResync } from './resync.js';
+import { benchStore } from './store.js';
 import { benchFanout } from './ws-fanout.js';
 
 const only = process.argv.slice(2);
@@ -16,6 +17,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
   ['commands', benchCommands],
   ['activecdrs', benchActiveCdrs],
   ['fanout', benchFanout],
+  ['store', benchStore],
 ];
 
 console.log(
