@@ -124,7 +124,10 @@ export class StoreWriteError extends StoreError {
   }
 }
 
-/** The shared store cannot be reached (or reads have been stale too long); nothing was changed (HTTP 503). */
+/**
+ * The shared store cannot be reached, or reads have been stale too long (HTTP 503). A refused write
+ * changed nothing; one whose COMMIT was cut off may have landed, which the change feed shows once back.
+ */
 export class StoreUnavailableError extends StoreError {
   constructor(reason: string) {
     super(`store unavailable: ${reason}`);
