@@ -5,9 +5,9 @@
 // own. Pure: no I/O.
 import type { Conference } from '../domain/conferences.js';
 import type { User } from '../domain/users.js';
-import { Dataset, type Op } from './dataset.js';
+import { Dataset, type Op, type Plan } from './dataset.js';
 import { checkedConference, checkedUser, STORE_FORMAT, STORE_VERSION, type StoreFile } from './records.js';
-import type { StoreChange } from './store.js';
+import { StoreError, type StoreChange } from './store.js';
 
 export interface KeyRefresh {
   /** Affected user names, each with its current raw record or undefined (deleted). */
@@ -53,6 +53,30 @@ export function refreshKeys(data: Dataset, refresh: KeyRefresh): SyncResult {
     }
   }
   return { changes: replace(data, userAfter, confAfter), invalid };
+}
+
+/** Everything in `next`, created in an empty data set (copying a whole store); refused otherwise. */
+export function importPlan(current: Dataset, next: Dataset): Plan<void> {
+  if (current.users.size > 0 || current.conferences.size > 0)
+    throw new StoreError('the database already holds users or conferences; nothing was copied');
+  const users = [...next.users.values()];
+  const conferences = [...next.conferences.values()];
+  return {
+    ops: [
+      ...users.map((user): Op => ({ kind: 'putUser', user })),
+      ...conferences.map((conference): Op => ({ kind: 'putConference', conference })),
+    ],
+    result: undefined,
+    changes: [
+      ...users.map((u): StoreChange => ({ kind: 'user', action: 'created', userName: u.userName, after: u })),
+      ...conferences.map((c): StoreChange => ({
+        kind: 'conference',
+        action: 'created',
+        name: c.name,
+        after: c,
+      })),
+    ],
+  };
 }
 
 /** Makes `data` equal to `next`; returns what differed. */

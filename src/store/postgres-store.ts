@@ -19,29 +19,21 @@ import type { Conference } from '../domain/conferences.js';
 import type { User } from '../domain/users.js';
 import type { Logger } from '../log.js';
 import { StoreAvailability } from './availability.js';
-import { Dataset, type Plan } from './dataset.js';
+import type { Dataset, Plan } from './dataset.js';
 import { DatasetReads } from './dataset-reads.js';
-import { datasetFrom, refreshKeys, replaceAll, sameRecord } from './dataset-sync.js';
+import { datasetFrom, importPlan } from './dataset-sync.js';
 import { StoreListeners } from './listeners.js';
 import { isConnectionError, reason, storeErrorFrom } from './pg-errors.js';
 import { ChangeFeed } from './pg-feed.js';
 import { migrate } from './pg-migrations.js';
+import { DatasetMirror } from './pg-mirror.js';
 import { PgRateWindows } from './pg-rate-windows.js';
-import {
-  beginCatchUp,
-  beginWrite,
-  readRecords,
-  readSnapshot,
-  writeOps,
-  type ChangeLog,
-  type RecordKind,
-} from './pg-rows.js';
+import { beginCatchUp, beginWrite, writeOps, type RecordKind } from './pg-rows.js';
 import {
   StoreError,
   StoreOpenError,
   StoreUnavailableError,
   type Store,
-  type StoreChange,
   type StoreHealth,
   type StoreListener,
 } from './store.js';
@@ -83,9 +75,7 @@ export function describeDatabaseUrl(url: string): string {
 export class PostgresStore extends DatasetReads implements Store {
   /** Shared per-key action windows (click-to-call limits) in the same database. */
   readonly rateWindows: PgRateWindows;
-  private data = new Dataset();
-  /** The newest change-log seq the copy reflects. */
-  private seq = 0;
+  private readonly mirror: DatasetMirror;
   /** The newest seq a notification announced. */
   private wantedSeq = 0;
   private catchUpQueued = false;
@@ -105,6 +95,7 @@ export class PostgresStore extends DatasetReads implements Store {
     super();
     this.log = options.logger?.child({ part: 'store' });
     this.listeners = new StoreListeners(this.log);
+    this.mirror = new DatasetMirror(this.listeners, this.log);
     this.availability = new StoreAvailability(options.staleReadsMs, options.now);
     this.rateWindows = new PgRateWindows(pool, this.availability);
     this.feed = new ChangeFeed(
@@ -153,8 +144,8 @@ export class PostgresStore extends DatasetReads implements Store {
         {
           database: where,
           migrated: applied,
-          users: store.data.users.size,
-          conferences: store.data.conferences.size,
+          users: store.mirror.data.users.size,
+          conferences: store.mirror.data.conferences.size,
         },
         'store opened',
       );
@@ -168,7 +159,7 @@ export class PostgresStore extends DatasetReads implements Store {
   protected readable(): Dataset {
     if (!this.availability.readable)
       throw new StoreUnavailableError('PostgreSQL has been unreachable longer than stale reads are allowed');
-    return this.data;
+    return this.mirror.data;
   }
 
   health(): StoreHealth {
@@ -178,22 +169,26 @@ export class PostgresStore extends DatasetReads implements Store {
   // ---- writes ----
 
   createUser(user: User): Promise<User> {
-    return this.write(undefined, () => this.data.planCreateUser(user));
+    return this.write(undefined, () => this.mirror.data.planCreateUser(user));
   }
   updateUser(userName: string, change: (current: User) => User): Promise<User> {
-    return this.write({ kind: 'user', key: userName }, () => this.data.planUpdateUser(userName, change));
+    return this.write({ kind: 'user', key: userName }, () =>
+      this.mirror.data.planUpdateUser(userName, change),
+    );
   }
   deleteUser(userName: string): Promise<void> {
-    return this.write({ kind: 'user', key: userName }, () => this.data.planDeleteUser(userName));
+    return this.write({ kind: 'user', key: userName }, () => this.mirror.data.planDeleteUser(userName));
   }
   createConference(conf: Conference): Promise<Conference> {
-    return this.write(undefined, () => this.data.planCreateConference(conf));
+    return this.write(undefined, () => this.mirror.data.planCreateConference(conf));
   }
   updateConference(name: string, change: (current: Conference) => Conference): Promise<Conference> {
-    return this.write({ kind: 'conference', key: name }, () => this.data.planUpdateConference(name, change));
+    return this.write({ kind: 'conference', key: name }, () =>
+      this.mirror.data.planUpdateConference(name, change),
+    );
   }
   deleteConference(name: string): Promise<void> {
-    return this.write({ kind: 'conference', key: name }, () => this.data.planDeleteConference(name));
+    return this.write({ kind: 'conference', key: name }, () => this.mirror.data.planDeleteConference(name));
   }
 
   /**
@@ -202,34 +197,7 @@ export class PostgresStore extends DatasetReads implements Store {
    */
   importAll(users: readonly User[], conferences: readonly Conference[]): Promise<void> {
     const next = datasetFrom(users, conferences); // every rule, before anything is written
-    return this.write(undefined, () => {
-      if (this.data.users.size > 0 || this.data.conferences.size > 0)
-        throw new StoreError('the database already holds users or conferences; nothing was copied');
-      return {
-        ops: [
-          ...[...next.users.values()].map((user) => ({ kind: 'putUser' as const, user })),
-          ...[...next.conferences.values()].map((conference) => ({
-            kind: 'putConference' as const,
-            conference,
-          })),
-        ],
-        result: undefined,
-        changes: [
-          ...[...next.users.values()].map((u): StoreChange => ({
-            kind: 'user',
-            action: 'created',
-            userName: u.userName,
-            after: u,
-          })),
-          ...[...next.conferences.values()].map((c): StoreChange => ({
-            kind: 'conference',
-            action: 'created',
-            name: c.name,
-            after: c,
-          })),
-        ],
-      };
-    });
+    return this.write(undefined, () => importPlan(this.mirror.data, next));
   }
 
   subscribe(listener: StoreListener): () => void {
@@ -251,15 +219,13 @@ export class PostgresStore extends DatasetReads implements Store {
       const client = await this.connect();
       let broken: Error | undefined;
       try {
-        const { log, record } = await beginWrite(client, this.seq, row);
-        await this.catchUp(client, log);
-        if (row) this.adoptRow(row.kind, row.key, record);
+        const { log, record } = await beginWrite(client, this.mirror.seq, row);
+        await this.mirror.catchUp(client, log);
+        if (row) this.mirror.adoptRow(row.kind, row.key, record);
         const plan = makePlan(); // the embedded store's rules, on a copy now equal to the database
         const seq = await writeOps(client, plan.ops);
         await client.query('COMMIT');
-        this.data.apply(plan.ops);
-        this.seq = Math.max(this.seq, seq);
-        this.listeners.emit(plan.changes);
+        this.mirror.committed(plan, seq);
         return plan.result;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: unknown) => (broken = e as Error));
@@ -275,19 +241,6 @@ export class PostgresStore extends DatasetReads implements Store {
         client.release(broken);
       }
     });
-  }
-
-  /** Makes sure the copy holds exactly the locked row (an edit made outside the store wins). */
-  private adoptRow(kind: RecordKind, key: string, record: unknown): void {
-    const cached = kind === 'user' ? this.data.users.get(key) : this.data.conferences.get(key);
-    if (sameRecord(record, cached)) return;
-    const refresh = new Map([[key, record]]);
-    const result = refreshKeys(this.data, {
-      users: kind === 'user' ? refresh : new Map(),
-      conferences: kind === 'conference' ? refresh : new Map(),
-    });
-    this.reportInvalid(result.invalid);
-    this.listeners.emit(result.changes);
   }
 
   private async connect(): Promise<PoolClient> {
@@ -307,41 +260,11 @@ export class PostgresStore extends DatasetReads implements Store {
 
   // ---- keeping the copy current ----
 
-  /** Applies the changes `log` lists (committed since the copy's seq) as the client's transaction sees them. */
-  private async catchUp(client: ClientBase, log: ChangeLog): Promise<void> {
-    const { changes, complete } = log;
-    if (!complete) {
-      await this.replaceWith(client);
-      return;
-    }
-    const last = changes.at(-1);
-    if (last === undefined) return;
-    const userNames = new Set<string>();
-    const conferenceNames = new Set<string>();
-    for (const c of changes) (c.kind === 'user' ? userNames : conferenceNames).add(c.key);
-    const records = await readRecords(client, [...userNames], [...conferenceNames]);
-    const result = refreshKeys(this.data, {
-      users: new Map([...userNames].map((k) => [k, records.users.get(k)])),
-      conferences: new Map([...conferenceNames].map((k) => [k, records.conferences.get(k)])),
-    });
-    this.seq = Math.max(this.seq, last.seq);
-    this.reportInvalid(result.invalid);
-    this.listeners.emit(result.changes);
-  }
-
-  private async replaceWith(client: ClientBase): Promise<void> {
-    const snapshot = await readSnapshot(client);
-    const next = datasetFrom(snapshot.users, snapshot.conferences);
-    const changes = replaceAll(this.data, next);
-    this.seq = snapshot.seq;
-    this.listeners.emit(changes);
-  }
-
   /** Everything, in one consistent snapshot (after the feed (re)connects). */
   private async reload(): Promise<void> {
     await this.inTransaction(
       (client) => client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
-      (client) => this.replaceWith(client),
+      (client) => this.mirror.replaceWith(client),
     );
   }
 
@@ -366,14 +289,14 @@ export class PostgresStore extends DatasetReads implements Store {
 
   private notified(seq: number): void {
     this.wantedSeq = Math.max(this.wantedSeq, seq);
-    if (this.wantedSeq <= this.seq || this.catchUpQueued || this.closed) return;
+    if (this.wantedSeq <= this.mirror.seq || this.catchUpQueued || this.closed) return;
     this.catchUpQueued = true;
     void this.serial(async () => {
       this.catchUpQueued = false;
-      if (this.wantedSeq <= this.seq) return;
+      if (this.wantedSeq <= this.mirror.seq) return;
       await this.inTransaction(
-        (client) => beginCatchUp(client, this.seq),
-        (client, log) => this.catchUp(client, log),
+        (client) => beginCatchUp(client, this.mirror.seq),
+        (client, log) => this.mirror.catchUp(client, log),
       );
     }).catch((err: unknown) => {
       // The change stays announced: try again shortly (and let the feed find out if the server is gone).
@@ -381,10 +304,5 @@ export class PostgresStore extends DatasetReads implements Store {
       this.feed.probe();
       setTimeout(() => this.notified(this.wantedSeq), 1000).unref();
     });
-  }
-
-  private reportInvalid(invalid: readonly string[]): void {
-    if (invalid.length > 0)
-      this.log?.error({ records: invalid.slice(0, 10) }, 'invalid records in PostgreSQL were not loaded');
   }
 }
