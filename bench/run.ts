@@ -7,6 +7,7 @@ import { benchCommands } from './commands.js';
 import { benchIngest } from './ingest.js';
 import { benchMemory } from './memory.js';
 import { benchResync } from './resync.js';
+import { benchStore } from './store.js';
 import { benchFanout } from './ws-fanout.js';
 
 const only = process.argv.slice(2);
@@ -18,6 +19,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
   ['activecdrs', benchActiveCdrs],
   ['fanout', benchFanout],
   ['logins', benchAttack],
+  ['store', benchStore],
 ];
 
 console.log(

@@ -49,6 +49,18 @@ export interface Config {
   trustedProxies: readonly string[];
   /** The listener FreeSWITCH's mod_xml_curl fetches configuration from; undefined (off) without FSCONFIG_SECRET. */
   fsconfig: FsconfigListenerConfig | undefined;
+  /** The shared PostgreSQL store (several daemons); undefined: the embedded store in DATA_DIR. */
+  database: DatabaseConfig | undefined;
+}
+
+/** DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_TIMEOUT_MS, DATABASE_STALE_READS_S (src/store/postgres-store.ts). */
+export interface DatabaseConfig {
+  /** postgres://user:password@host:port/database; never logged (it holds the password). */
+  url: string;
+  poolSize: number;
+  timeoutMs: number;
+  /** How long reads are served from memory while PostgreSQL is unreachable. */
+  staleReadsMs: number;
 }
 
 /** FSCONFIG_HOST, FSCONFIG_PORT, FSCONFIG_SECRET, FSCONFIG_ALLOW (see src/fsconfig/server.ts). */
@@ -195,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
   const trusted = parseAllowList(get('TRUSTED_PROXIES') ?? '');
   if (!trusted.ok) throw new ConfigError('TRUSTED_PROXIES', trusted.error);
   const fsconfig = fsconfigListener(get);
+  const database = databaseConfig(get);
 
   return {
     httpHost,
@@ -219,7 +232,32 @@ export function loadConfig(env: Env = process.env): Config {
     metricsOpen: metricsOpenRaw === 'true',
     trustedProxies: trusted.entries,
     fsconfig,
+    database,
   };
+}
+
+function databaseConfig(get: (name: string) => string | undefined): DatabaseConfig | undefined {
+  const poolSize = parseIntIn('DATABASE_POOL_SIZE', get('DATABASE_POOL_SIZE') ?? '5', 1, 100);
+  const timeoutMs = parseIntIn('DATABASE_TIMEOUT_MS', get('DATABASE_TIMEOUT_MS') ?? '5000', 100, 600_000);
+  const staleReadsS = parseIntIn('DATABASE_STALE_READS_S', get('DATABASE_STALE_READS_S') ?? '300', 0, 86_400);
+  const url = get('DATABASE_URL');
+  if (url === undefined) return undefined;
+  // The value itself never appears in an error: it holds the password.
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    throw new ConfigError('DATABASE_URL', 'must start with postgresql:// (or postgres://)');
+  if (parsed.pathname.length <= 1)
+    throw new ConfigError(
+      'DATABASE_URL',
+      'names no database (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)',
+    );
+  if (/[\r\n\0]/.test(url)) throw new ConfigError('DATABASE_URL', 'contains a control character');
+  return { url, poolSize, timeoutMs, staleReadsMs: staleReadsS * 1000 };
 }
 
 /** 16-256 printable ASCII characters without spaces: it travels in an HTTP Basic header and an XML value. */

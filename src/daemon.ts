@@ -13,12 +13,15 @@ import { isAddressableName } from './domain/users.js';
 import { createApp, type AppDeps } from './http/app.js';
 import { ConnectionGuard, HTTP_SERVER_OPTIONS } from './http/connection-guard.js';
 import { readOpenFileLimit, resolveConnectionLimits } from './http/connection-limits.js';
+import { SharedWindowLimiter } from './http/rate-limit.js';
+import { CALL_RATE_WINDOW_MS } from './http/routes/calls.js';
 import type { Logger } from './log.js';
 import { createDaemonMetrics } from './metrics/daemon-metrics.js';
 import { LiveState } from './state/node-state.js';
 import { NodeSync } from './state/resync.js';
 import { ensureAdmin } from './store/ensure-admin.js';
-import { JsonFileStore } from './store/json-file-store.js';
+import { openStore } from './store/open-store.js';
+import { PostgresStore } from './store/postgres-store.js';
 import type { Store } from './store/store.js';
 import { healthReport } from './health.js';
 import { EventStream, type EventStreamOptions } from './ws/event-stream.js';
@@ -42,7 +45,7 @@ export const SUBSCRIBED_EVENTS = [
 export interface DaemonOptions {
   config: Config;
   logger: Logger;
-  /** Use this store instead of opening DATA_DIR (tests, the demo). */
+  /** Use this store instead of opening DATABASE_URL or DATA_DIR (tests, the demo). */
   store?: Store;
   /** Extra app dependencies (tests lower scrypt cost, tune auth). */
   app?: Partial<Pick<AppDeps, 'passwordScrypt' | 'auth'>>;
@@ -83,7 +86,7 @@ export interface Daemon {
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config, logger } = options;
-  const store = options.store ?? (await JsonFileStore.open(config.dataDir, { logger }));
+  const store = options.store ?? (await openStore(config, logger));
   const adminResult = await ensureAdmin(
     store,
     config,
@@ -142,12 +145,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store,
     logger,
     config,
-    health: () => healthReport(pool, syncs),
+    health: () => healthReport(pool, syncs, store.health()),
     live,
     esl: pool,
     events,
     metrics,
     stopping: () => guard?.draining ?? false,
+    ...(store instanceof PostgresStore ? { callLimiter: sharedCallLimiter(store, config, logger) } : {}),
     ...options.app,
   });
 
@@ -228,6 +232,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         logger.info('stopped');
       })()),
   };
+}
+
+/** CALLS_PER_MINUTE counted once for every daemon sharing the PostgreSQL store. */
+function sharedCallLimiter(store: PostgresStore, config: Config, logger: Logger): SharedWindowLimiter {
+  const limit = { limit: config.callsPerMinute, windowMs: CALL_RATE_WINDOW_MS };
+  const shared = store.rateWindows.window('click-to-call', limit.limit, limit.windowMs);
+  return new SharedWindowLimiter(shared, limit, logger.child({ component: 'click-to-call' }));
 }
 
 /** Names stored before `.`/`..` were refused: listed, but no URL can read, change or delete them. */

@@ -1,8 +1,11 @@
-// The /health report: each FreeSWITCH node's connection and sync state. Healthy only when every node
-// is connected and its live state is synced (otherwise reads about it would answer 503). A node that
-// stopped talking (no HEARTBEAT and no answer to a probe) or announced its SHUTDOWN is disconnected.
+// The /health report: each FreeSWITCH node's connection and sync state, and the store's. Healthy only
+// when every node is connected and its live state is synced (otherwise reads about it would answer
+// 503) and the store is current (a daemon that cannot reach PostgreSQL serves the last known users and
+// conferences for a while, but a load balancer should prefer one that can). A node that stopped
+// talking (no HEARTBEAT and no answer to a probe) or announced its SHUTDOWN is disconnected.
 import type { EslPool } from './esl/pool.js';
 import type { NodeSync } from './state/resync.js';
+import type { StoreHealth } from './store/store.js';
 
 export interface NodeHealth {
   node: string;
@@ -19,7 +22,8 @@ export interface NodeHealth {
 export function healthReport(
   pool: EslPool,
   syncs: ReadonlyMap<string, NodeSync>,
-): { ok: boolean; body: { status: 'ok' | 'degraded'; nodes: NodeHealth[] } } {
+  store?: StoreHealth,
+): { ok: boolean; body: { status: 'ok' | 'degraded'; nodes: NodeHealth[]; store?: StoreHealth } } {
   const nodes = pool.all().map((client): NodeHealth => {
     const sync = syncs.get(client.nodeId);
     return {
@@ -33,6 +37,7 @@ export function healthReport(
       lastDisconnect: client.lastDisconnectReason ?? null,
     };
   });
-  const ok = nodes.every((n) => n.state === 'connected' && n.sync === 'synced');
-  return { ok, body: { status: ok ? 'ok' : 'degraded', nodes } };
+  const ok =
+    nodes.every((n) => n.state === 'connected' && n.sync === 'synced') && (store?.status ?? 'ok') === 'ok';
+  return { ok, body: { status: ok ? 'ok' : 'degraded', nodes, ...(store ? { store } : {}) } };
 }

@@ -4,6 +4,9 @@
 // needs no command: it goes with each call (dialplan.ts), and FreeSWITCH could not remove one anyway.
 // Everything else reaches FreeSWITCH through the configuration it fetches: the dialplan for the next
 // caller, the profile for the next time the conference starts.
+// With several daemons on the same FreeSWITCH nodes, only the daemon that saved the change sends the
+// commands (a `remote` change, made through another daemon, is left to that one), so each command
+// reaches FreeSWITCH once.
 import type { Conference } from '../domain/conferences.js';
 import { toEslLine } from '../domain/esl-line.js';
 import type { EslPool } from '../esl/pool.js';
@@ -46,7 +49,7 @@ export class LiveSettingsApplier {
   }
 
   onChange(change: StoreChange): void {
-    if (change.kind !== 'conference' || change.action !== 'updated') return;
+    if (change.kind !== 'conference' || change.action !== 'updated' || change.remote) return;
     const { before, after } = change;
     if (before === undefined || after === undefined) return;
     const commands = liveSettingCommands(before, after);

@@ -24,6 +24,7 @@ import type { AppEnv } from './context.js';
 import { errorResponder, HttpError } from './errors.js';
 import { addMethodNotAllowed } from './method-not-allowed.js';
 import { respondError } from './represent.js';
+import type { RateLimiter } from './rate-limit.js';
 import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
@@ -58,6 +59,8 @@ export interface AppDeps {
   metrics?: DaemonMetrics;
   /** True once shutdown has begun: every new request is answered 503 before it can change anything. */
   stopping?: () => boolean;
+  /** Click-to-call's CALLS_PER_MINUTE counter; default: in this process (shared: SharedWindowLimiter). */
+  callLimiter?: RateLimiter;
 }
 
 /** What every route family gets: the dependencies plus what is built once per app from them. */

@@ -10,6 +10,7 @@ import {
   InvalidRecordError,
   NotFoundError,
   StoreError,
+  StoreUnavailableError,
   StoreWriteError,
 } from '../store/store.js';
 import { respondError, type ErrorDetails } from './represent.js';
@@ -32,6 +33,9 @@ export const notFound = (message = 'not found') => new HttpError(404, message);
 
 /** Seconds a client is told to wait when FreeSWITCH is down (the ESL client retries meanwhile). */
 export const ESL_RETRY_AFTER_S = 5;
+
+/** Seconds a client is told to wait when the shared store (PostgreSQL) is unreachable. */
+export const STORE_RETRY_AFTER_S = 5;
 
 /** A node that is connected but not yet synced, or unknown: readers answer this instead of stale data. */
 export const nodeUnavailable = () =>
@@ -71,6 +75,12 @@ export function errorResponder(logger: Logger) {
       logger.warn({ node: err.nodeId, path: c.req.path, err: err.message }, 'FreeSWITCH unavailable');
       return respondError(c, 503, 'FreeSWITCH is not reachable right now', {
         headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
+      });
+    }
+    if (err instanceof StoreUnavailableError) {
+      logger.warn({ path: c.req.path, err: err.message }, 'store unavailable');
+      return respondError(c, 503, 'the user and conference store is not reachable right now; try again', {
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_S) },
       });
     }
     if (err instanceof StoreWriteError) {

@@ -3,7 +3,18 @@
 // per key, so a burst cannot straddle a window boundary to get twice the limit.
 // Memory is bounded: at most `limit` numbers per key, and keys whose actions all left the window are
 // swept once the map grows past `maxKeys`.
+// With several daemons the window is counted in the shared store (SharedWindowLimiter), so a user
+// gets the limit once, not once per daemon.
+import type { Logger } from '../log.js';
 import { HttpError } from './errors.js';
+
+/** What a route needs from a limiter, in memory or shared. */
+export interface RateLimiter {
+  /** Counts one action for `key` if the limit allows it; otherwise says how long until it would. */
+  take(key: string): RateDecision | Promise<RateDecision>;
+  /** Gives back the newest action of `key` (it did not happen after all). */
+  refund(key: string): void | Promise<void>;
+}
 
 export interface RateLimitOptions {
   /** Actions allowed per window. */
@@ -16,7 +27,7 @@ export interface RateLimitOptions {
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
-export class SlidingWindowLimiter {
+export class SlidingWindowLimiter implements RateLimiter {
   private readonly times = new Map<string, number[]>();
   private readonly now: () => number;
   private readonly maxKeys: number;
@@ -71,6 +82,55 @@ export class SlidingWindowLimiter {
     const from = now - this.options.windowMs;
     for (const [key, list] of this.times)
       if (list.length === 0 || list.at(-1)! <= from) this.times.delete(key);
+  }
+}
+
+/** A window every daemon counts in (the PostgreSQL store's rate windows); throws when unreachable. */
+export interface SharedWindow {
+  take(key: string): Promise<RateDecision>;
+  refund(key: string): Promise<void>;
+}
+
+/**
+ * Counts in the shared window. While it cannot be reached, counts in this daemon's memory instead:
+ * calls keep working and each user is still limited, at worst to the limit once per daemon, until the
+ * shared store is back.
+ */
+export class SharedWindowLimiter implements RateLimiter {
+  private readonly local: SlidingWindowLimiter;
+  /** Keys whose newest action was counted locally (their refund goes there too). */
+  private readonly countedLocally = new Set<string>();
+
+  constructor(
+    private readonly shared: SharedWindow,
+    options: RateLimitOptions,
+    private readonly logger?: Logger,
+  ) {
+    this.local = new SlidingWindowLimiter(options);
+  }
+
+  async take(key: string): Promise<RateDecision> {
+    try {
+      const decision = await this.shared.take(key);
+      this.countedLocally.delete(key);
+      return decision;
+    } catch (err) {
+      this.logger?.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'shared rate limit unavailable; counting in this daemon only',
+      );
+      const decision = this.local.take(key);
+      if (decision.ok) this.countedLocally.add(key);
+      return decision;
+    }
+  }
+
+  async refund(key: string): Promise<void> {
+    if (this.countedLocally.delete(key)) {
+      this.local.refund(key);
+      return;
+    }
+    await this.shared.refund(key).catch(() => undefined);
   }
 }
 

@@ -3,7 +3,7 @@
 import type { Config } from '../config.js';
 import type { ScryptParams } from '../domain/passwords.js';
 import { newUser } from '../domain/users.js';
-import type { Store } from './store.js';
+import { ConflictError, type Store } from './store.js';
 
 export type EnsureAdminResult = 'created' | 'admin-exists' | 'not-configured';
 
@@ -30,6 +30,12 @@ export async function ensureAdmin(
     { userName: adminUser, password: adminPassword, role: 'admin', firstName: 'Administrator' },
     { sipDomain: config.fsDomain, ...(options.scrypt ? { scrypt: options.scrypt } : {}) },
   );
-  await store.createUser(user);
+  try {
+    await store.createUser(user);
+  } catch (err) {
+    // Another daemon sharing the store created it first (they start together).
+    if (err instanceof ConflictError && (await store.hasAdmin())) return 'admin-exists';
+    throw err;
+  }
   return 'created';
 }

@@ -7,10 +7,19 @@ import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Conference } from '../domain/conferences.js';
 import type { User } from '../domain/users.js';
+import { DatasetReads } from './dataset-reads.js';
+import { StoreListeners } from './listeners.js';
 import { Dataset, type Plan } from './dataset.js';
 import { removeStaleTempFiles, writeFileDurably } from './durable-write.js';
 import { describeIssue, STORE_FORMAT, STORE_VERSION, storeFileSchema } from './records.js';
-import { StoreOpenError, StoreWriteError, StoreError, type Store, type StoreListener } from './store.js';
+import {
+  StoreOpenError,
+  StoreWriteError,
+  StoreError,
+  type Store,
+  type StoreHealth,
+  type StoreListener,
+} from './store.js';
 
 export const STORE_FILE_NAME = 'store.json';
 
@@ -20,16 +29,19 @@ export interface JsonFileStoreOptions {
   fileName?: string;
 }
 
-export class JsonFileStore implements Store {
+export class JsonFileStore extends DatasetReads implements Store {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private readonly listeners = new Set<StoreListener>();
+  private readonly listeners: StoreListeners;
 
   private constructor(
     readonly path: string,
     private readonly data: Dataset,
-    private readonly logger: Logger | undefined,
-  ) {}
+    logger: Logger | undefined,
+  ) {
+    super();
+    this.listeners = new StoreListeners(logger);
+  }
 
   /** Opens (or starts empty when there is no file yet) the store in `dataDir`. */
   static async open(dataDir: string, options: JsonFileStoreOptions = {}): Promise<JsonFileStore> {
@@ -57,38 +69,14 @@ export class JsonFileStore implements Store {
     return new JsonFileStore(path, data, options.logger);
   }
 
-  // ---- reads: straight from memory ----
+  // ---- reads: straight from memory (DatasetReads) ----
 
-  async listUsers(): Promise<readonly User[]> {
-    return [...this.data.users.values()];
+  protected readable(): Dataset {
+    return this.data;
   }
-  async getUser(userName: string): Promise<User | undefined> {
-    return this.data.users.get(userName);
-  }
-  async findUserByImId(imId: string): Promise<User | undefined> {
-    return this.data.usersByImId.get(imId);
-  }
-  async findUserByLogin(login: string): Promise<User | undefined> {
-    return this.data.users.get(login) ?? this.data.usersByImId.get(login);
-  }
-  async hasAdmin(): Promise<boolean> {
-    for (const u of this.data.users.values()) if (u.role === 'admin') return true;
-    return false;
-  }
-  async listConferences(): Promise<readonly Conference[]> {
-    return [...this.data.conferences.values()];
-  }
-  async getConference(name: string): Promise<Conference | undefined> {
-    return this.data.conferences.get(name);
-  }
-  async findConferenceByExtension(extension: string): Promise<Conference | undefined> {
-    return this.data.conferencesByExtension.get(extension);
-  }
-  async conferencesOwnedBy(userName: string): Promise<readonly Conference[]> {
-    return this.data.conferenceNames(this.data.conferencesByOwner, userName);
-  }
-  async conferencesDelegatedTo(userName: string): Promise<readonly Conference[]> {
-    return this.data.conferenceNames(this.data.conferencesByDelegate, userName);
+
+  health(): StoreHealth {
+    return { engine: 'file', status: 'ok', since: null };
   }
 
   // ---- writes: planned, persisted, then applied, one at a time ----
@@ -113,8 +101,7 @@ export class JsonFileStore implements Store {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
@@ -141,15 +128,7 @@ export class JsonFileStore implements Store {
       throw new StoreWriteError(this.path, errorCode(err));
     }
     this.data.apply(plan.ops);
-    for (const change of plan.changes) {
-      for (const listener of this.listeners) {
-        try {
-          listener(change);
-        } catch (err) {
-          this.logger?.error({ err: errorCode(err) }, 'store listener failed');
-        }
-      }
-    }
+    this.listeners.emit(plan.changes);
     return plan.result;
   }
 }

@@ -1,6 +1,6 @@
-// The persistence contract for users and conferences. The embedded JsonFileStore implements it today;
-// a PostgreSQL store (several daemons sharing one data set) can implement it later without touching
-// the HTTP layer. Every method is async for that reason, even where the embedded store is in memory.
+// The persistence contract for users and conferences. The embedded JsonFileStore (one daemon) and the
+// PostgresStore (several daemons sharing one data set) implement it; both serve reads from memory.
+// Every method is async because a shared store can refuse a read it can no longer vouch for.
 import type { Conference } from '../domain/conferences.js';
 import type { User } from '../domain/users.js';
 
@@ -32,13 +32,31 @@ export interface Store {
   updateConference(name: string, change: (current: Conference) => Conference): Promise<Conference>;
   deleteConference(name: string): Promise<void>;
 
-  /** Called after each committed change (for caches, live settings, the event stream). */
+  /**
+   * Called after each committed change (for caches, live settings, the event stream), whether this
+   * daemon made it or, with a shared store, another one did (then the change says `remote: true`).
+   */
   subscribe(listener: StoreListener): () => void;
+  /** Whether the store can be written and how fresh its reads are (for /health). */
+  health(): StoreHealth;
   /** Waits for pending writes; later changes are refused. */
   close(): Promise<void>;
 }
 
-export type StoreChange =
+/**
+ * `ok`: reads are current and writes go through. `degraded` (since `since`): the shared store cannot
+ * be reached; reads come from the last known state until `readsUntil`, writes are refused.
+ * `unavailable`: past that bound, reads are refused too.
+ */
+export interface StoreHealth {
+  engine: 'file' | 'postgresql';
+  status: 'ok' | 'degraded' | 'unavailable';
+  since: string | null;
+  readsUntil?: string;
+}
+
+/** `remote`: another daemon made the change (seen through the shared store), not this one. */
+export type StoreChange = (
   | { kind: 'user'; action: 'created' | 'updated' | 'deleted'; userName: string; before?: User; after?: User }
   | {
       kind: 'conference';
@@ -46,7 +64,8 @@ export type StoreChange =
       name: string;
       before?: Conference;
       after?: Conference;
-    };
+    }
+) & { remote?: true };
 
 export type StoreListener = (change: StoreChange) => void;
 
@@ -102,5 +121,16 @@ export class StoreWriteError extends StoreError {
   constructor(path: string, reason: string) {
     super(`store ${path}: write failed: ${reason}`);
     this.name = 'StoreWriteError';
+  }
+}
+
+/**
+ * The shared store cannot be reached, or reads have been stale too long (HTTP 503). A refused write
+ * changed nothing; one whose COMMIT was cut off may have landed, which the change feed shows once back.
+ */
+export class StoreUnavailableError extends StoreError {
+  constructor(reason: string) {
+    super(`store unavailable: ${reason}`);
+    this.name = 'StoreUnavailableError';
   }
 }

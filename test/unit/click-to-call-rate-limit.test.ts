@@ -1,7 +1,12 @@
 // The per-user calls-per-minute limit: a sliding window (no double burst across a boundary),
 // Retry-After from the oldest call in the window, refunds, independent users and bounded memory.
 import { describe, expect, it } from 'vitest';
-import { SlidingWindowLimiter, tooManyRequests } from '../../src/http/rate-limit.js';
+import {
+  SharedWindowLimiter,
+  SlidingWindowLimiter,
+  tooManyRequests,
+  type RateDecision,
+} from '../../src/http/rate-limit.js';
 
 function limiter(limit: number, windowMs = 60_000, maxKeys?: number) {
   const clock = { now: 1_000_000 };
@@ -74,5 +79,46 @@ describe('SlidingWindowLimiter', () => {
     expect(tooManyRequests('x', 1_001).details.headers).toEqual({ 'Retry-After': '2' });
     expect(tooManyRequests('x', 3).details.headers).toEqual({ 'Retry-After': '1' });
     expect(tooManyRequests('x', 3).status).toBe(429);
+  });
+});
+
+describe('SharedWindowLimiter', () => {
+  const unreachable = () => Promise.reject(new Error('store unavailable: PostgreSQL is not reachable'));
+
+  it('counts in the shared window while it answers', async () => {
+    const calls: string[] = [];
+    let decision: RateDecision = { ok: true };
+    const shared = {
+      take: async (key: string) => (calls.push(`take ${key}`), decision),
+      refund: async (key: string) => void calls.push(`refund ${key}`),
+    };
+    const l = new SharedWindowLimiter(shared, { limit: 1, windowMs: 60_000 });
+    expect(await l.take('200')).toEqual({ ok: true });
+    decision = { ok: false, retryAfterMs: 5000 };
+    expect(await l.take('200')).toEqual({ ok: false, retryAfterMs: 5000 });
+    await l.refund('200');
+    expect(calls).toEqual(['take 200', 'take 200', 'refund 200']);
+  });
+
+  it('falls back to counting in this daemon while the shared window cannot be reached, refunds included', async () => {
+    let down = true;
+    const sharedTakes: string[] = [];
+    const shared = {
+      take: async (key: string) => {
+        if (down) return unreachable();
+        sharedTakes.push(key);
+        return { ok: true as const };
+      },
+      refund: async () => (down ? unreachable() : undefined),
+    };
+    const l = new SharedWindowLimiter(shared, { limit: 2, windowMs: 60_000 });
+    expect(await l.take('200')).toEqual({ ok: true });
+    expect(await l.take('200')).toEqual({ ok: true });
+    expect((await l.take('200')).ok).toBe(false); // still limited, here
+    await l.refund('200'); // goes back to the local count
+    expect(await l.take('200')).toEqual({ ok: true });
+    down = false;
+    expect(await l.take('200')).toEqual({ ok: true });
+    expect(sharedTakes).toEqual(['200']);
   });
 });

@@ -130,4 +130,42 @@ describe('configuration from the environment', () => {
       expect((err as Error).message).not.toContain('inside-a-long-secret');
     }
   });
+
+  it('DATABASE_URL selects the shared PostgreSQL store, tuned by three variables', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgresql://fs:pw@db.example:5432/fs_confd' }).database).toEqual({
+      url: 'postgresql://fs:pw@db.example:5432/fs_confd',
+      poolSize: 5,
+      timeoutMs: 5000,
+      staleReadsMs: 300_000,
+    });
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres:///fs_confd?host=/run/postgresql',
+        DATABASE_POOL_SIZE: '10',
+        DATABASE_TIMEOUT_MS: '2000',
+        DATABASE_STALE_READS_S: '0',
+      }).database,
+    ).toMatchObject({ poolSize: 10, timeoutMs: 2000, staleReadsMs: 0 });
+    for (const [env, variable] of [
+      [{ DATABASE_URL: 'mysql://fs:pw@db/fs' }, 'DATABASE_URL'],
+      [{ DATABASE_URL: 'postgresql://fs:pw@db:5432' }, 'DATABASE_URL'],
+      [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+      [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
+      [{ DATABASE_STALE_READS_S: '-1' }, 'DATABASE_STALE_READS_S'],
+      [{ DATABASE_TIMEOUT_MS: '10' }, 'DATABASE_TIMEOUT_MS'],
+    ] as const)
+      expect(() => loadConfig(env), variable).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('never puts the database password in an error', () => {
+    for (const url of ['mysql://fs:Secret-Db-Pw@db/fs', 'postgresql://fs:Secret-Db-Pw@db:5432']) {
+      try {
+        loadConfig({ DATABASE_URL: url });
+        expect.unreachable();
+      } catch (err) {
+        expect((err as Error).message).not.toContain('Secret-Db-Pw');
+      }
+    }
+  });
 });

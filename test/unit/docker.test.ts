@@ -22,13 +22,22 @@ interface Service {
   ports: string[];
   networks: Record<string, { ipv4_address: string }>;
   healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+interface Database {
+  image: string;
+  environment: Record<string, string>;
+  volumes: string[];
+  ports?: string[];
+  networks: Record<string, { ipv4_address: string }>;
+  healthcheck: { test: string[] };
 }
 const compose = JSON.parse(read(join(DOCKER, 'compose.json'))) as {
-  services: { freeswitch: Service; daemon: Service };
+  services: { freeswitch: Service; daemon: Service; 'daemon-2': Service; postgres: Database };
   networks: Record<string, { ipam: { config: Array<{ subnet: string }> } }>;
   volumes: Record<string, unknown>;
 };
-const { freeswitch: fs, daemon } = compose.services;
+const { freeswitch: fs, daemon, 'daemon-2': daemon2, postgres } = compose.services;
 const readme = read(join(ROOT, 'freeswitch', 'README.md'));
 
 /** Compose interpolation: `${VAR}`, `${VAR:-default}`, `${VAR:?error}`, with `$$` for a literal `$`. */
@@ -49,10 +58,13 @@ const OPERATOR_ENV = {
   ESL_PASSWORD: 'EslPass123',
   FSCONFIG_SECRET: 'shared-secret-0123456789',
   ADMIN_PASSWORD: 'admin-pass-1',
+  POSTGRES_PASSWORD: 'PgPass123',
 };
 const daemonEnv = Object.fromEntries(
   Object.entries(daemon.environment).map(([k, v]) => [k, interpolate(v, OPERATOR_ENV)]),
 );
+const envOf = (s: { environment: Record<string, string> }) =>
+  Object.fromEntries(Object.entries(s.environment).map(([k, v]) => [k, interpolate(v, OPERATOR_ENV)]));
 const fsEnv = Object.fromEntries(
   Object.entries(fs.environment).map(([k, v]) => [k, interpolate(v, OPERATOR_ENV)]),
 );
@@ -60,7 +72,7 @@ const ipOf = (s: Service) => Object.values(s.networks)[0]!.ipv4_address;
 
 describe('compose.json', () => {
   it('builds both images from files that exist, from the repository root', () => {
-    for (const s of [fs, daemon]) {
+    for (const s of [fs, daemon, daemon2]) {
       const context = resolve(DOCKER, s.build.context);
       expect(context).toBe(ROOT);
       expect(existsSync(join(context, s.build.dockerfile)), s.build.dockerfile).toBe(true);
@@ -78,7 +90,9 @@ describe('compose.json', () => {
       expect(mode).toBe('ro');
       expect(readme).toContain(source.replace('../', ''));
     }
-    for (const named of [...fs.volumes, ...daemon.volumes].filter((v) => !v.startsWith('.')))
+    for (const named of [...fs.volumes, ...daemon.volumes, ...postgres.volumes].filter(
+      (v) => !v.startsWith('.'),
+    ))
       expect(Object.keys(compose.volumes)).toContain(named.split(':')[0]);
   });
 
@@ -110,6 +124,32 @@ describe('compose.json', () => {
     for (const s of [fs, daemon]) expect(allowListMatcher([subnet])(ipOf(s))).toBe(true);
   });
 
+  it('several daemons share one PostgreSQL: each reaches it with its credentials and FreeSWITCH admits each', () => {
+    const pgEnv = envOf(postgres);
+    for (const d of [daemon, daemon2]) {
+      const config = loadConfig(envOf(d));
+      const url = new URL(config.database!.url);
+      expect(url.hostname).toBe('postgres');
+      expect(url.port).toBe('5432');
+      expect(url.username).toBe(pgEnv['POSTGRES_USER']);
+      expect(decodeURIComponent(url.password)).toBe(pgEnv['POSTGRES_PASSWORD']);
+      expect(url.pathname).toBe(`/${pgEnv['POSTGRES_DB']}`);
+      expect(allowListMatcher(fsEnv['ESL_ACL']!.split(','))(ipOf(d))).toBe(true);
+      expect(d.depends_on?.['postgres']).toEqual({
+        condition: 'service_healthy',
+      });
+      // the same settings but where each listens on the compose network
+      expect({ ...envOf(d), DATABASE_URL: '' }).toEqual({ ...envOf(daemon), DATABASE_URL: '' });
+    }
+    expect(ipOf(daemon2)).not.toBe(ipOf(daemon));
+    expect(daemon2.ports).toEqual(['8081:8080']);
+    // PostgreSQL is reached on the compose network only, keeps its data in a volume, reports readiness
+    expect(postgres.ports).toBeUndefined();
+    expect(postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
+    expect(postgres.healthcheck.test.join(' ')).toContain('pg_isready');
+    expect(allowListMatcher(['172.28.0.0/16'])(Object.values(postgres.networks)[0]!.ipv4_address)).toBe(true);
+  });
+
   it('publishes the API port and not the fsconfig port', () => {
     const config = loadConfig(daemonEnv);
     expect(daemon.ports).toEqual([`${config.httpPort}:${config.httpPort}`]);
@@ -125,7 +165,11 @@ describe('compose.json', () => {
   });
 
   it('every variable is documented in freeswitch/README.md', () => {
-    for (const name of [...Object.keys(daemon.environment), ...Object.keys(fs.environment)])
+    for (const name of [
+      ...Object.keys(daemon.environment),
+      ...Object.keys(fs.environment),
+      ...Object.keys(postgres.environment),
+    ])
       expect(readme, name).toContain(name);
     for (const m of JSON.stringify(compose).matchAll(/\$\{([A-Z_]+)/g)) expect(readme, m[1]).toContain(m[1]!);
     expect(readme).toContain('docker compose -f docker/compose.json');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newConference, type ConferenceInput } from '../../src/domain/conferences.js';
-import { liveSettingCommands } from '../../src/fsconfig/live-settings.js';
+import type { EslPool } from '../../src/esl/pool.js';
+import { LiveSettingsApplier, liveSettingCommands } from '../../src/fsconfig/live-settings.js';
+import { createLogger } from '../../src/log.js';
+import type { LiveState } from '../../src/state/node-state.js';
 
 const conf = (over: Partial<ConferenceInput> = {}) =>
   newConference({ name: 'alice-conf', owner: '200', extension: '3000', ...over });
@@ -36,5 +39,35 @@ describe('liveSettingCommands', () => {
       ['set', 'max_members', '3'],
     ]);
     expect(liveSettingCommands(conf({ enabled: false }), conf())).toEqual([['unlock']]);
+  });
+});
+
+describe('LiveSettingsApplier with several daemons', () => {
+  it('sends the commands for its own saves only; a remote change was applied by the daemon that made it', async () => {
+    const sent: string[] = [];
+    const client = { api: async (line: string) => (sent.push(line), '+OK') };
+    const applier = new LiveSettingsApplier({
+      live: { conferenceNode: () => ({ nodeId: 'n1', available: true }) } as unknown as LiveState,
+      esl: { get: () => client } as unknown as EslPool,
+      logger: createLogger('silent'),
+    });
+    const before = conf();
+    applier.onChange({
+      kind: 'conference',
+      action: 'updated',
+      name: 'alice-conf',
+      before,
+      after: conf({ accessCode: '11' }),
+      remote: true,
+    });
+    applier.onChange({
+      kind: 'conference',
+      action: 'updated',
+      name: 'alice-conf',
+      before,
+      after: conf({ accessCode: '22' }),
+    });
+    await applier.settled();
+    expect(sent).toEqual(['conference alice-conf pin 22']);
   });
 });

@@ -21,7 +21,8 @@ import { SlidingWindowLimiter, tooManyRequests } from '../rate-limit.js';
 import { respond } from '../represent.js';
 
 export const CALL_PATHS = ['/my/call/:to', '/call/:to'] as const;
-const RATE_WINDOW_MS = 60_000;
+/** The window CALLS_PER_MINUTE is counted over. */
+export const CALL_RATE_WINDOW_MS = 60_000;
 export const CALL_CANCELLED =
   'FreeSWITCH did not acknowledge the call in time; it was cancelled (if FreeSWITCH still starts it, it is hung up)';
 
@@ -73,7 +74,10 @@ function logOutcome(log: Logger, outcome: JobOutcome): void {
 
 export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const { config, domains } = deps;
-  const limiter = new SlidingWindowLimiter({ limit: config.callsPerMinute, windowMs: RATE_WINDOW_MS });
+  // Shared across daemons when the app is given one (PostgreSQL), else counted in this process.
+  const limiter =
+    deps.callLimiter ??
+    new SlidingWindowLimiter({ limit: config.callsPerMinute, windowMs: CALL_RATE_WINDOW_MS });
   const baseLog = deps.logger.child({ component: 'click-to-call' });
 
   const place = async (c: Context<AppEnv>) => {
@@ -107,7 +111,7 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     const { uuid, dialed } = plan.value;
     const log = baseLog.child({ uuid, user: user.userName, to: dialed, node: client.nodeId });
 
-    const slot = limiter.take(user.userName);
+    const slot = await limiter.take(user.userName);
     if (!slot.ok) {
       log.warn('click-to-call refused: calls-per-minute limit reached');
       throw tooManyRequests(`at most ${config.callsPerMinute} calls per minute`, slot.retryAfterMs);
@@ -123,7 +127,7 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     try {
       await job.accepted;
     } catch (err) {
-      limiter.refund(user.userName);
+      await limiter.refund(user.userName);
       if (!isOutcomeUnknown(err)) throw err; // never reached FreeSWITCH: 503
       deps.live?.unwanted.add(client.nodeId, uuid);
       log.warn('click-to-call not acknowledged by FreeSWITCH in time: cancelled');
