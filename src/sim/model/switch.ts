@@ -15,7 +15,7 @@ import { Conferences } from './conferences.js';
 import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
 import { SimContext } from './context.js';
-import { hupall, showCommand, statusReply, uuidKill, VERSION_REPLY } from './core-api.js';
+import { hupall, showCommand, statusReply, uuidKill, uuidDump, VERSION_REPLY } from './core-api.js';
 import { parseOriginate } from './dial-string.js';
 import { EventQueue } from './event-queue.js';
 import { createSimIdentity } from './identity.js';
@@ -173,6 +173,8 @@ export class SimSwitch implements SimApi {
         return VERSION_REPLY;
       case 'uuid_kill':
         return uuidKill(this.engine, args);
+      case 'uuid_dump':
+        return uuidDump(this.engine, this.ctx, args);
       case 'hupall':
         return hupall(this.engine, args);
       case 'global_getvar':
