@@ -146,6 +146,8 @@ function joinLoopbackHalves(state: CallState, channel: Channel): void {
   if (other === undefined) return;
   const partner = state.channels.get(other);
   if (partner === undefined || partner.call === channel.call) return;
+  // The partner is the other half even if nothing said so yet (a snapshot row before its dump).
+  partner.loopback ??= { half: channel.loopback?.half === 'A' ? 'B' : 'A', other: channel.uuid };
   if (channel.loopback?.half === 'B') joinLegs(state, other, channel.uuid);
   else joinLegs(state, channel.uuid, other);
 }
@@ -241,6 +243,8 @@ function updateChannel(state: CallState, channel: Channel, init: ChannelInit): v
   if (init.phase !== undefined) channel.phase = init.phase;
   if (channel.createdAt === 0 && init.createdAt > 0) channel.createdAt = init.createdAt;
   if (!channel.directoryUser && setUser(channel, init.facts)) syncUsers(state, channel.call);
+  // A leg first seen in a snapshot row learns its originator from a later event or dump.
+  if (init.joins !== undefined && init.joins !== channel.uuid) joinLegs(state, init.joins, channel.uuid);
   joinLoopbackHalves(state, channel);
 }
 

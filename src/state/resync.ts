@@ -5,9 +5,18 @@
 // replayed over the fresh snapshot (the reducers converge when an event repeats what the snapshot
 // shows) and the new state is swapped in as one step. On disconnect the node is marked unavailable at
 // once, so readers answer 503 instead of serving state that may be stale.
+//
+// `show channels as json` has no channel variables, and some calls cannot be read without them: the
+// daemon's click-to-call names its target only in `fsconfd_target` (its caller profile names the
+// user's own number until FreeSWITCH flips it), and the two halves of a loopback channel are paired
+// only by `other_loopback_leg_uuid`. So each listed channel is dumped (`uuid_dump <uuid> json`, the
+// same headers as a CHANNEL_* event) and the dumps are applied over the rows, up to
+// `maxChannelDumps` channels (past that the rest keep what the listing says, and the log says so).
+// This costs one request per channel, at resync only; reads never wait on FreeSWITCH.
 import type { EslEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { applyEvent, nodeStateFromSnapshot, type LiveState, type NodeStateOptions } from './node-state.js';
+import { parseShowChannelsJson } from './snapshot.js';
 
 /** The part of EslClient the resync needs (kept narrow so tests can drive it with a fake). */
 export interface SyncSource {
@@ -26,6 +35,8 @@ export interface NodeSyncOptions {
   maxBufferedEvents?: number;
   /** Delay before retrying a failed snapshot on a live connection. */
   retryDelayMs?: number;
+  /** Most channels dumped (`uuid_dump`) per resync; default 2000. */
+  maxChannelDumps?: number;
   state?: NodeStateOptions;
   /** Called after every state change the node's events or a resync make (WebSocket fan-out, metrics). */
   onChange?: (nodeId: string, event: EslEvent | 'resync') => void;
@@ -34,6 +45,14 @@ export interface NodeSyncOptions {
 export type SyncStatus = 'unsynced' | 'syncing' | 'synced';
 
 export const SNAPSHOT_COMMANDS = ['show channels as json', 'conference xml_list'] as const;
+
+/** `uuid_dump` of one channel; undefined for an id that is not safe on a command line. */
+export function channelDumpCommand(uuid: string): string | undefined {
+  return SAFE_UUID.test(uuid) ? `uuid_dump ${uuid} json` : undefined;
+}
+
+/** What FreeSWITCH uuids (and sane origination_uuids) are made of. */
+const SAFE_UUID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class NodeSync {
   private buffer: EslEvent[] | null = null;
@@ -115,10 +134,11 @@ export class NodeSync {
       // member's channel is known when its conference is parsed.
       const channelsJson = await this.source.api(SNAPSHOT_COMMANDS[0], { timeoutMs });
       const conferenceXml = await this.source.api(SNAPSHOT_COMMANDS[1], { timeoutMs });
+      const channelDumps = await this.dumpChannels(channelsJson, generation, timeoutMs);
       if (generation !== this.generation) return false;
       const built = nodeStateFromSnapshot(
         this.source.nodeId,
-        { channelsJson, conferenceXml, now: Date.now() },
+        { channelsJson, conferenceXml, channelDumps, now: Date.now() },
         this.options.state,
       );
       if (!built.ok) throw new Error(`snapshot unreadable: ${built.error}`);
@@ -157,5 +177,24 @@ export class NodeSync {
       }
       return false;
     }
+  }
+
+  /** `uuid_dump` of each listed channel, in listing order; stops early when the generation moves on. */
+  private async dumpChannels(channelsJson: string, generation: number, timeoutMs: number): Promise<string[]> {
+    const rows = parseShowChannelsJson(channelsJson);
+    if (!rows.ok) return []; // nodeStateFromSnapshot reports the unreadable listing
+    const max = this.options.maxChannelDumps ?? 2000;
+    if (rows.value.length > max)
+      this.options.logger.warn(
+        { node: this.source.nodeId, channels: rows.value.length, dumped: max },
+        'too many channels to dump at resync; the rest are read from the listing alone',
+      );
+    const dumps: string[] = [];
+    for (const row of rows.value.slice(0, max)) {
+      if (generation !== this.generation) break;
+      const command = channelDumpCommand(row.uuid);
+      if (command !== undefined) dumps.push(await this.source.api(command, { timeoutMs }));
+    }
+    return dumps;
   }
 }

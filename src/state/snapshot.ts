@@ -31,6 +31,9 @@ export interface ChannelRow {
   /** `call_uuid`: the leg whose call this channel is part of ('' for a leg of its own). */
   callUuid: string | undefined;
   presenceId: string | undefined;
+  /** `initial_cid_*`: the caller ID the channel was created with (before FreeSWITCH flips it). */
+  initialCallerIdName: string | undefined;
+  initialCallerIdNumber: string | undefined;
 }
 
 export function parseShowChannelsJson(body: string): SnapshotResult<ChannelRow[]> {
@@ -60,6 +63,8 @@ export function parseShowChannelsJson(body: string): SnapshotResult<ChannelRow[]
       phase: phaseOfCallstate(raw['callstate']),
       callUuid: cleanId(raw['call_uuid']),
       presenceId: cleanText(raw['presence_id']),
+      initialCallerIdName: cleanText(raw['initial_cid_name']),
+      initialCallerIdNumber: cleanText(raw['initial_cid_num']),
     });
   }
   return { ok: true, value: rows };
@@ -100,6 +105,8 @@ export function callStateFromChannels(
       callerIdNumber: row.callerIdNumber,
       callerIdName: row.callerIdName,
       destination: row.destination,
+      origCallerIdNumber: row.initialCallerIdNumber,
+      origCallerIdName: row.initialCallerIdName,
       createdAt: row.createdAt,
       phase: row.phase,
       joins: row.callUuid,
