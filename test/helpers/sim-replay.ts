@@ -4,7 +4,7 @@
 // header (names and order exactly, values once UUIDs, dates and timestamps are reduced to their shape).
 import { buildEvent } from '../../src/sim/event-builder.js';
 import { ManualClock } from '../../src/sim/model/clock.js';
-import { transcriptLabConfig } from '../../src/sim/model/config.js';
+import { transcriptLabConfig, type SimLab } from '../../src/sim/model/config.js';
 import { createSimIdentity } from '../../src/sim/model/identity.js';
 import { SimSwitch } from '../../src/sim/model/switch.js';
 import type { SimEvent } from '../../src/sim/types.js';
@@ -68,8 +68,8 @@ export interface ReplayOptions {
   skipInbound?: string[];
   /** What happened before the recording started (on another connection), `leadMs` before it. */
   setup?: { leadMs: number; run: (sw: SimSwitch, clock: ManualClock) => Promise<void> };
-  /** The lab's directory, SIP endpoints and dialplan (default: the first set's, transcriptLabConfig). */
-  lab?: ReturnType<typeof transcriptLabConfig>;
+  /** The lab's directory, SIP endpoints, dialplan and codecs (default: the first set's). */
+  lab?: SimLab;
 }
 
 export async function replay(name: string, start: ReplayOptions): Promise<Replayed> {

@@ -152,6 +152,8 @@ export class Applications {
       }
       case 'bridge':
         return this.runApp(ch, 'bridge', target.dialString);
+      case 'park':
+        return this.runApp(ch, 'park', '');
     }
   }
 

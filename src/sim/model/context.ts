@@ -12,6 +12,8 @@ export class SimContext {
   /** Sessions created since start and the most at once (`status` prints them). */
   sessionsSinceStart = 0;
   peakSessions = 0;
+  /** The SIP profile's codec preferences: what an outbound INVITE offers (the first lab's by default). */
+  codecPrefs: readonly string[] = ['PCMU', 'PCMA'];
   readonly startedAt: number;
 
   constructor(

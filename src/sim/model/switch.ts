@@ -44,6 +44,8 @@ export interface SimSwitchOptions {
   /** Where the global member-id and session counters start (the transcripts' FreeSWITCH was at 13). */
   firstMemberId?: number;
   firstSessionId?: number;
+  /** The SIP profile's codec preferences (`global_codec_prefs`); default PCMU,PCMA as in the first lab. */
+  codecPrefs?: string[];
 }
 
 export class SimSwitch implements SimApi {
@@ -74,6 +76,7 @@ export class SimSwitch implements SimApi {
       options.firstMemberId ?? 1,
       options.firstSessionId ?? 1,
     );
+    if (options.codecPrefs) this.ctx.codecPrefs = options.codecPrefs;
     for (const [name, user] of Object.entries(options.users ?? {})) this.setUser(name, user);
     for (const [target, r] of Object.entries(options.reachability ?? {})) this.reach.set(target, r);
     for (const [ext, t] of Object.entries(options.dialplan ?? {})) this.plan.set(ext, t);
