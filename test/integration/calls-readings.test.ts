@@ -7,7 +7,6 @@ import { startHarness, type Harness, type HarnessOptions } from '../helpers/daem
 import { cdrsOf, type CdrJson } from '../helpers/click-to-call.js';
 
 const BOB_PHONE = '127.0.0.1:5201';
-const CAROL_PHONE = '127.0.0.1:5202';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -111,23 +110,24 @@ describe('what a live call reads as', () => {
     expect(await cdrsOf(hh, 'owner')).toEqual([]);
   });
 
-  it('a loopback channel is one call with both halves as legs, also after a resync', async () => {
-    const hh = await harness({ reachability: { [CAROL_PHONE]: { kind: 'answer' } } });
-    // What `conference x dial loopback/3001/default` does: an originate whose -b half runs extension 3001.
-    await hh.sim.fs.execute(
-      'originate',
-      '{origination_caller_id_number=1005,origination_caller_id_name=Eve}loopback/3001/default &park()',
+  it('a loopback leg a conference dials is one call with both halves as legs, also after a resync', async () => {
+    const hh = await harness();
+    hh.sim.fs.setDialplan('9991', { kind: 'silence' });
+    // What conference-json.txt's `dial loopback/9991/default 1005 Eve` does: the -a half joins the
+    // conference, the -b half runs extension 9991 with Eve's caller ID.
+    expect(await hh.sim.fs.execute('conference', 'alice-conf dial loopback/9991/default 1005 Eve')).toMatch(
+      /^\+OK Call Requested: result: \[SUCCESS\]/,
     );
     const one = (calls: AdminCall[]) =>
       calls.length === 1 &&
-      calls[0]!.legs.map((l) => l.name).join() === 'loopback/3001-a,loopback/3001-b' &&
+      calls[0]!.legs.map((l) => l.name).join() === 'loopback/9991-a,loopback/9991-b' &&
       calls[0]!.state === 'answered';
     let calls: AdminCall[] = [];
     await hh.eventually(async () => one((calls = await activeCalls(hh))));
-    expect(calls[0]).toMatchObject({ from: '1005', to: '3001' });
+    expect(calls[0]).toMatchObject({ from: '1005', to: '9991' });
     await resync(hh);
     calls = await activeCalls(hh);
     expect(one(calls), JSON.stringify(calls)).toBe(true);
-    expect(calls[0]).toMatchObject({ from: '1005', to: '3001' });
+    expect(calls[0]).toMatchObject({ from: '1005', to: '9991' });
   });
 });
