@@ -9,14 +9,16 @@
 // `show channels as json` has no channel variables, and some calls cannot be read without them: the
 // daemon's click-to-call names its target only in `fsconfd_target` (its caller profile names the
 // user's own number until FreeSWITCH flips it), and the two halves of a loopback channel are paired
-// only by `other_loopback_leg_uuid`. So each listed channel is dumped (`uuid_dump <uuid> json`, the
-// same headers as a CHANNEL_* event) and the dumps are applied over the rows, up to
-// `maxChannelDumps` channels (past that the rest keep what the listing says, and the log says so).
-// This costs one request per channel, at resync only; reads never wait on FreeSWITCH.
+// only by `other_loopback_leg_uuid`. So each listed channel that needs it (snapshot.ts needsVariables:
+// originated legs and loopback `-a` halves, not inbound calls or bridged B-legs) is dumped
+// (`uuid_dump <uuid> json`, the same headers as a CHANNEL_* event) and the dumps are applied over the
+// rows, up to `maxChannelDumps` of them (past that the rest keep what the listing says, and the log
+// says so). That is one request per such channel at resync (about a millisecond each, see
+// bench/RESULTS.md); reads never wait on FreeSWITCH.
 import type { EslEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { applyEvent, nodeStateFromSnapshot, type LiveState, type NodeStateOptions } from './node-state.js';
-import { parseShowChannelsJson } from './snapshot.js';
+import { needsVariables, parseShowChannelsJson } from './snapshot.js';
 
 /** The part of EslClient the resync needs (kept narrow so tests can drive it with a fake). */
 export interface SyncSource {
@@ -183,14 +185,15 @@ export class NodeSync {
   private async dumpChannels(channelsJson: string, generation: number, timeoutMs: number): Promise<string[]> {
     const rows = parseShowChannelsJson(channelsJson);
     if (!rows.ok) return []; // nodeStateFromSnapshot reports the unreadable listing
+    const wanted = rows.value.filter(needsVariables);
     const max = this.options.maxChannelDumps ?? 2000;
-    if (rows.value.length > max)
+    if (wanted.length > max)
       this.options.logger.warn(
-        { node: this.source.nodeId, channels: rows.value.length, dumped: max },
+        { node: this.source.nodeId, channels: wanted.length, dumped: max },
         'too many channels to dump at resync; the rest are read from the listing alone',
       );
     const dumps: string[] = [];
-    for (const row of rows.value.slice(0, max)) {
+    for (const row of wanted.slice(0, max)) {
       if (generation !== this.generation) break;
       const command = channelDumpCommand(row.uuid);
       if (command !== undefined) dumps.push(await this.source.api(command, { timeoutMs }));

@@ -86,6 +86,18 @@ function phaseOfCallstate(callstate: unknown): ChannelPhase {
   }
 }
 
+/**
+ * Whether a listed channel is read right only with its variables (resync dumps it, see resync.ts):
+ * a leg an originate started (outbound, its own call: a click-to-call names its target only in
+ * `fsconfd_target`; a conference dial-out), and a loopback `-a` half (only its variables name the
+ * `-b` half). Inbound calls and bridged B-legs (whose `call_uuid` is their A-leg's) read right from
+ * the listing.
+ */
+export function needsVariables(row: ChannelRow): boolean {
+  if (row.name !== undefined && /^loopback\/.*-a$/.test(row.name)) return true;
+  return row.direction === 'outbound' && (row.callUuid === undefined || row.callUuid === row.uuid);
+}
+
 export function channelFacts(row: ChannelRow): ChannelFacts {
   return { direction: row.direction, channelName: row.name, presenceId: row.presenceId };
 }
