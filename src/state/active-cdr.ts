@@ -57,7 +57,6 @@ export const LIVE_CDR_TYPE = 'Unknown';
 export type CallShape = 'inbound' | 'click-to-call' | 'originate-bridge' | 'originate';
 
 interface Parties {
-  origin: Channel;
   /** The user who placed the call (OUTGOING for them), if a user did. */
   caller: string | undefined;
   from: string;
@@ -128,7 +127,6 @@ function partiesOf(call: Call): Parties {
     case 'inbound': {
       const answeredByApp = answered(origin) ? origin.destination : '';
       return {
-        origin,
         caller: origin.user,
         from: origin.user ?? usableNumber(origin.callerIdNumber),
         fromName: origin.callerIdName,
@@ -145,7 +143,6 @@ function partiesOf(call: Call): Parties {
       // No peer: the leg runs the target itself once the user answered.
       const runsTarget = peer === undefined && answered(origin);
       return {
-        origin,
         caller,
         from: caller ?? '',
         fromName: undefined,
@@ -158,7 +155,6 @@ function partiesOf(call: Call): Parties {
     }
     case 'originate-bridge':
       return {
-        origin,
         caller: origin.user,
         from: origin.user ?? origin.destination,
         fromName: undefined,
@@ -171,7 +167,6 @@ function partiesOf(call: Call): Parties {
     case 'originate': {
       const to = origin.user ?? origin.destination;
       return {
-        origin,
         caller: undefined,
         from: usableNumber(origin.origCallerIdNumber || origin.callerIdNumber),
         fromName: origin.origCallerIdName || origin.callerIdName,

@@ -108,17 +108,20 @@ export function upsertChannel(state: CallState, init: ChannelInit): Channel {
     (joins === undefined ? undefined : findCall(state, joins)) ??
     findCall(state, uuid) ??
     newCall(state, joins === undefined ? uuid : detach(joins));
+  const callerIdNumber = detach(init.callerIdNumber ?? '');
+  const callerIdName = detach(init.callerIdName ?? '');
   const channel: Channel = {
     uuid,
     name: detach(init.name ?? ''),
     direction: init.direction === 'inbound' ? 'inbound' : 'outbound',
     user: undefined,
     directoryUser: false,
-    callerIdNumber: detach(init.callerIdNumber ?? ''),
-    callerIdName: detach(init.callerIdName ?? ''),
+    callerIdNumber,
+    callerIdName,
     destination: detach(init.destination ?? ''),
-    origCallerIdNumber: detach(init.origCallerIdNumber ?? ''),
-    origCallerIdName: detach(init.origCallerIdName ?? ''),
+    // usually the same as the current caller ID: share the string
+    origCallerIdNumber: keep(callerIdNumber, init.origCallerIdNumber ?? ''),
+    origCallerIdName: keep(callerIdName, init.origCallerIdName ?? ''),
     placedBy: init.placedBy === undefined ? undefined : detach(init.placedBy),
     target: init.target === undefined ? undefined : detach(init.target),
     loopback: loopbackOf(init.loopback),
