@@ -90,6 +90,23 @@ describe('what a live call reads as', () => {
     ]);
   });
 
+  it('a phone calling a phone that rings and never answers reads ringing for both, never answered', async () => {
+    const hh = await harness({ reachability: { [BOB_PHONE]: { kind: 'no-answer' } } });
+    const uuid = hh.sim.fs.inboundCall({ from: '200', to: '201', port: 5200 });
+    const ringing = { uuid, state: 'ringing', from: '200', to: '201', recipient: '' };
+    expect(await until(hh, 'delegate', (c) => c.length === 1)).toEqual([
+      expect.objectContaining({ ...ringing, direction: 'INCOMING' }),
+    ]);
+    expect(await cdrsOf(hh, 'owner')).toEqual([
+      expect.objectContaining({ ...ringing, direction: 'OUTGOING' }),
+    ]);
+    const [call] = await activeCalls(hh);
+    expect(call).toMatchObject({ uuid, state: 'ringing' });
+    expect(call!.legs).toHaveLength(2);
+    hh.sim.fs.hangup(uuid);
+    await until(hh, 'delegate', (c) => c.length === 0);
+  });
+
   it("a conference's invite rings the user as an incoming call from the conference", async () => {
     const hh = await harness({ reachability: { [BOB_PHONE]: { kind: 'answer', afterMs: 300 } } });
     const res = await hh.request('PUT', '/my/conference/alice-conf/invite&201', { as: 'owner' });
