@@ -48,13 +48,13 @@ export type SyncStatus = 'unsynced' | 'syncing' | 'synced';
 
 export const SNAPSHOT_COMMANDS = ['show channels as json', 'conference xml_list'] as const;
 
+/** What FreeSWITCH uuids (and sane origination_uuids) are made of. */
+const SAFE_UUID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 /** `uuid_dump` of one channel; undefined for an id that is not safe on a command line. */
 export function channelDumpCommand(uuid: string): string | undefined {
   return SAFE_UUID.test(uuid) ? `uuid_dump ${uuid} json` : undefined;
 }
-
-/** What FreeSWITCH uuids (and sane origination_uuids) are made of. */
-const SAFE_UUID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class NodeSync {
   private buffer: EslEvent[] | null = null;
