@@ -89,3 +89,13 @@ export function conferenceXmlList(count: number, uuids: string[]): string {
   }
   return `${recorded.slice(0, start)}${parts.join('\n  ')}${recorded.slice(end)}`;
 }
+
+/** `uuid_dump <uuid> json` of a live call: the second set's recorded reply (7.8 KB) for `uuid`. */
+export function uuidDumpJson(): (uuid: string) => string {
+  const recorded = frames('click-to-call-dialplan-ext').filter(
+    (f) => f.headers['Content-Type'] === 'api/response' && f.body.includes('"CHANNEL_DATA"'),
+  )[0];
+  if (!recorded) throw new Error('no uuid_dump reply in click-to-call-dialplan-ext');
+  const leg = 'cafe0001-0000-4000-8000-00000000a001';
+  return (uuid) => recorded.body.replaceAll(leg, uuid);
+}

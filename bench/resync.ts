@@ -1,13 +1,14 @@
 // Resync time: a node with 10,000 channels and 100 conferences, over real TCP (simulated FreeSWITCH
-// answering with replies shaped like the recorded ones), from "connected" to the state swapped in.
-// Baseline: fetching the same two replies over the same client without building any state.
+// answering with replies shaped like the recorded ones), from "connected" to the state swapped in,
+// including the `uuid_dump` of each channel up to the default cap (2,000 recorded 7.8 KB dumps).
+// Baseline: fetching the same two listings over the same client without building any state.
 import { EslClient } from '../src/esl/client.js';
 import { createLogger } from '../src/log.js';
 import { EslSimServer } from '../src/sim/server.js';
 import type { SimApi } from '../src/sim/types.js';
 import { LiveState } from '../src/state/node-state.js';
 import { NodeSync, SNAPSHOT_COMMANDS } from '../src/state/resync.js';
-import { conferenceXmlList, showChannelsJson } from './fixtures.js';
+import { conferenceXmlList, showChannelsJson, uuidDumpJson } from './fixtures.js';
 import { fmt, report } from './lib.js';
 
 const CHANNELS = 10_000;
@@ -17,6 +18,8 @@ export async function benchResync(): Promise<string[]> {
   console.log(`\n## Resync (${fmt(CHANNELS)} channels, ${CONFERENCES} conferences)`);
   const channels = showChannelsJson(CHANNELS);
   const xml = conferenceXmlList(CONFERENCES, channels.uuids);
+  const dump = uuidDumpJson();
+  let dumps = 0;
   let sequence = 1;
   const api: SimApi = {
     identity: {
@@ -31,6 +34,11 @@ export async function benchResync(): Promise<string[]> {
       const line = `${command} ${args}`.trim();
       if (line === SNAPSHOT_COMMANDS[0]) return channels.body;
       if (line === SNAPSHOT_COMMANDS[1]) return xml;
+      const dumped = /^uuid_dump (\S+) json$/.exec(line);
+      if (dumped) {
+        dumps++;
+        return dump(dumped[1]!);
+      }
       return '-ERR no such command\n';
     },
   };
@@ -69,6 +77,7 @@ export async function benchResync(): Promise<string[]> {
     `state: ${fmt(node.calls.channels.size)} channels, ${node.conferences.conferences.size} conferences`,
   );
   console.log(`fetch only: ${fmt(fetchMs, 1)} ms, full resync: ${fmt(resyncMs, 1)} ms`);
+  console.log(`uuid_dump requests per resync: ${fmt(dumps / (runs + 1))}`);
   await client.stop();
   await server.close();
   return [

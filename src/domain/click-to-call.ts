@@ -1,10 +1,13 @@
 // Click-to-call as one `originate` line, built from the authenticated user, the parsed `{to}` and the
 // configuration. Pure: no I/O; the route sends the line as `bgapi <line>`.
 //
-// Shape (calls-json.txt scenario 1a/1c, with the lab's fixed values replaced):
-//   originate {origination_uuid=U,origination_caller_id_number=201,origination_caller_id_name=201,
+// Shape (calls-json.txt scenario 1a/1c and click-to-call-dialplan-ext.txt, lab values replaced):
+//   originate {origination_uuid=U,fsconfd_user=200,fsconfd_target=201,
+//             origination_caller_id_number=201,origination_caller_id_name=201,
 //             effective_caller_id_number=200,effective_caller_id_name=Alice,originate_timeout=30,
 //             ignore_early_media=true}user/200@example.org 201 XML default
+// - `fsconfd_user` / `fsconfd_target`: who placed the leg and what it dials, as channel variables no
+//   SIP caller can set (the daemon's dialplan recognises owners by them; the live state reads them);
 // - the user's own phone(s) ring first (`user/<name>@<domain>`), showing whom they are calling
 //   (`origination_caller_id_*` = the target);
 // - once answered, the leg runs `{to}` in the user's dialplan context (1c), so the PBX's routing and
@@ -118,7 +121,13 @@ export function clickToCallCommand(
   const destination = originateDestination(routed.value, settings.dialplanContext);
   if (!destination.ok) return refuse('invalid', destination.error);
 
-  const vars: Array<[string, string]> = [['origination_uuid', uuid]];
+  // Who placed the leg and what it dials, for the daemon's dialplan (owner legs) and its call state
+  // (FreeSWITCH's caller profile names the user's own number until it flips, see state/calls.ts).
+  const vars: Array<[string, string]> = [
+    ['origination_uuid', uuid],
+    ['fsconfd_user', caller.userName],
+    ['fsconfd_target', targetVariable(routed.value, target)],
+  ];
   // What the user's phone displays: the party they are about to be connected to.
   if (CALLER_ID_NUMBER_RE.test(target.user)) {
     vars.push(['origination_caller_id_number', target.user]);
@@ -128,7 +137,7 @@ export function clickToCallCommand(
   if (own.number !== undefined) vars.push(['effective_caller_id_number', own.number]);
   if (own.name !== undefined) vars.push(['effective_caller_id_name', own.name]);
   vars.push(['originate_timeout', String(timeout)], ['ignore_early_media', 'true']);
-  // Every value passed one of the grammars above; none can hold `,` `}` `=` `'` or a space.
+  // Every value passed one of the grammars above; none can hold `,` `}` `=` `'` `^` or a space.
   const block = `{${vars.map(([k, v]) => `${k}=${v}`).join(',')}}`;
   const aLeg = `${block}${userDialString(caller.userName, settings.domain)}`;
 
@@ -139,4 +148,14 @@ export function clickToCallCommand(
   } catch (err) {
     return refuse('invalid', err instanceof Error ? err.message : 'unsafe originate line');
   }
+}
+
+/**
+ * `fsconfd_target`: the extension or number as dialled (`+15551234567`, `201`; a SIP URI in our
+ * domain is its user), or `user@host[:port]` for a foreign SIP URI. Parts passed CALL_USER_RE and
+ * isSafeHost.
+ */
+function targetVariable(destination: OriginateDestination, target: CallTarget): string {
+  if (destination.kind === 'dialplan' || target.kind !== 'sip') return target.user;
+  return `${target.user}@${target.host}${target.port === undefined ? '' : `:${target.port}`}`;
 }

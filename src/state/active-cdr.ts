@@ -8,14 +8,23 @@
 //   type              read-only, "for internal use"; sipX answered "Unknown" for live calls
 //   start-time        epoch ms when the call started; duration ms until `now`, computed on read.
 //
-// Who is the caller: a call started by an INBOUND leg (a phone or trunk called FreeSWITCH) is from
-// that leg's user (or caller ID number) to the number it dialed. A call started by an OUTBOUND leg
-// with no originator is an API originate, which this daemon uses for click-to-call: FreeSWITCH rings
-// the requesting user's phone first, then bridges it to the target, so the first leg's user is the
-// caller and the other leg's destination is `to` ('' until that leg exists).
+// Who is the caller, by how the call started (its origin leg, see callShape):
+// - inbound: a phone or trunk called FreeSWITCH: from that leg's user (or caller ID number) to the
+//   number it dialed; the recipient is who answered behind it (or the dialed number when an
+//   application answered).
+// - click-to-call: the daemon rang its user's phone (`fsconfd_user`) to dial `fsconfd_target` once
+//   answered: from the user to the target at every moment, whatever FreeSWITCH's caller profile says
+//   (it names the user's own number until it flips, see calls.ts); the recipient is who answered
+//   behind the target, or the target itself when the leg runs it (IVR, conference, park).
+// - originate-bridge: an API originate that rang a phone and bridged it on (click-to-call by another
+//   tool): from that phone's user to the leg it was bridged to.
+// - originate: an API originate that rings one phone and runs something on it: a conference `dial`,
+//   `bgdial` or `invite`, `originate user/x &park()`. FreeSWITCH calls that phone, so it is an
+//   INCOMING call to the phone's user from the caller ID it was given (the conference's number).
 
 import type { Call, CallState, Channel } from './calls.js';
-import { callsForUser } from './calls.js';
+import { callsForUser, originOf, peersOf } from './calls.js';
+import { answered } from './call-progress.js';
 import { isPlaceholderNumber } from './channel-user.js';
 
 export type CdrDirection = 'INCOMING' | 'OUTGOING';
@@ -45,12 +54,19 @@ export interface ActiveCdrOptions {
 /** sipX's value for the read-only `type` field of a live call. */
 export const LIVE_CDR_TYPE = 'Unknown';
 
+export type CallShape = 'inbound' | 'click-to-call' | 'originate-bridge' | 'originate';
+
 interface Parties {
-  origin: Channel;
-  peer: Channel | undefined;
+  /** The user who placed the call (OUTGOING for them), if a user did. */
+  caller: string | undefined;
   from: string;
   fromName: string | undefined;
+  /** The leg the `from` party is on, for `internal` (undefined: only a number is known). */
+  fromLeg: Channel | undefined;
   to: string;
+  /** `to-aor` when `to` is not a user of the domain (a foreign SIP target). */
+  toAddress: string | undefined;
+  toLeg: Channel | undefined;
   recipient: string;
 }
 
@@ -70,15 +86,15 @@ export function isLive(call: Call): boolean {
 export function activeCdr(call: Call, user: string, options: ActiveCdrOptions): ActiveCdr {
   const parties = partiesOf(call);
   const startTime = Math.min(...call.legs.map((leg) => leg.createdAt));
-  const fromLocal = isLocal(parties.origin, parties.from, options);
-  const toLeg = parties.peer;
-  const toLocal = toLeg !== undefined ? isLocal(toLeg, toLeg.user ?? '', options) : false;
+  const fromLocal = isLocal(parties.fromLeg, parties.from, options);
+  const toLeg = parties.toLeg;
+  const toLocal = isLocal(toLeg, toLeg === undefined ? parties.to : (toLeg.user ?? ''), options);
   return {
     from: parties.from,
     'from-aor': aor(parties.from, options.domain, parties.fromName),
     to: parties.to,
-    'to-aor': aor(parties.to, options.domain, undefined),
-    direction: parties.origin.user === user ? 'OUTGOING' : 'INCOMING',
+    'to-aor': parties.toAddress ?? aor(parties.to, options.domain, undefined),
+    direction: parties.caller !== undefined && parties.caller === user ? 'OUTGOING' : 'INCOMING',
     recipient: parties.recipient,
     internal: fromLocal && toLocal,
     type: LIVE_CDR_TYPE,
@@ -87,48 +103,98 @@ export function activeCdr(call: Call, user: string, options: ActiveCdrOptions): 
   };
 }
 
+/** How the call started (see the top of this file). */
+export function callShape(call: Call): CallShape {
+  const origin = originOf(call);
+  if (origin === undefined || origin.direction === 'inbound') return 'inbound';
+  if (origin.target !== undefined) return 'click-to-call';
+  return call.hadPeers ? 'originate-bridge' : 'originate';
+}
+
+/** The user who placed the call: OUTGOING for them, INCOMING for everyone else on it. */
+export function callerOf(call: Call): string | undefined {
+  return partiesOf(call).caller;
+}
+
 function partiesOf(call: Call): Parties {
-  const origin = call.legs.find((leg) => leg.uuid === call.id) ?? call.legs[0]!;
-  const others = call.legs.filter((leg) => leg !== origin);
+  const origin = originOf(call)!;
+  const others = peersOf(call);
   // The leg that answered is the peer; before that, the newest leg being rung.
   const peer = others.find((leg) => answered(leg) && leg.phase !== 'hangup') ?? others.at(-1);
   const peerName = peer === undefined ? '' : (peer.user ?? peer.destination);
   const peerAnswered = peer !== undefined && answered(peer);
-  if (origin.direction === 'inbound') {
-    const from = origin.user ?? usableNumber(origin.callerIdNumber);
-    const answeredByApp = answered(origin) ? origin.destination : '';
-    return {
-      origin,
-      peer,
-      from,
-      fromName: origin.callerIdName,
-      to: origin.destination,
-      recipient: peerAnswered ? peerName : answeredByApp,
-    };
+  switch (callShape(call)) {
+    case 'inbound': {
+      const answeredByApp = answered(origin) ? origin.destination : '';
+      return {
+        caller: origin.user,
+        from: origin.user ?? usableNumber(origin.callerIdNumber),
+        fromName: origin.callerIdName,
+        fromLeg: origin,
+        to: origin.destination,
+        toAddress: undefined,
+        toLeg: peer,
+        recipient: peerAnswered ? peerName : answeredByApp,
+      };
+    }
+    case 'click-to-call': {
+      const target = targetOf(origin.target ?? '');
+      const caller = origin.placedBy ?? origin.user;
+      // No peer: the leg runs the target itself once the user answered.
+      const runsTarget = peer === undefined && answered(origin);
+      return {
+        caller,
+        from: caller ?? '',
+        fromName: undefined,
+        fromLeg: origin,
+        to: target.user,
+        toAddress: target.address,
+        toLeg: peer,
+        recipient: peerAnswered ? peerName : runsTarget ? target.user : '',
+      };
+    }
+    case 'originate-bridge':
+      return {
+        caller: origin.user,
+        from: origin.user ?? origin.destination,
+        fromName: undefined,
+        fromLeg: origin,
+        to: peerName,
+        toAddress: undefined,
+        toLeg: peer,
+        recipient: peerAnswered ? peerName : '',
+      };
+    case 'originate': {
+      const to = origin.user ?? origin.destination;
+      return {
+        caller: undefined,
+        from: usableNumber(origin.origCallerIdNumber || origin.callerIdNumber),
+        fromName: origin.origCallerIdName || origin.callerIdName,
+        fromLeg: undefined,
+        to,
+        toAddress: undefined,
+        toLeg: origin,
+        recipient: answered(origin) ? to : '',
+      };
+    }
   }
-  return {
-    origin,
-    peer,
-    from: origin.user ?? origin.destination,
-    fromName: undefined,
-    to: peerName,
-    recipient: peerAnswered ? peerName : '',
-  };
 }
 
-/** Snapshots know the phase but not the answer time; events know both. */
-function answered(leg: Channel): boolean {
-  return leg.answeredAt !== undefined || leg.phase === 'answered';
+/** `fsconfd_target`: an extension or number, or `user@host[:port]` for a foreign SIP URI. */
+function targetOf(target: string): { user: string; address: string | undefined } {
+  const at = target.indexOf('@');
+  if (at === -1) return { user: target, address: undefined };
+  return { user: target.slice(0, at), address: `<sip:${target}>` };
 }
 
 function usableNumber(number: string): string {
   return isPlaceholderNumber(number) ? '' : number;
 }
 
-function isLocal(leg: Channel, user: string, options: ActiveCdrOptions): boolean {
+function isLocal(leg: Channel | undefined, user: string, options: ActiveCdrOptions): boolean {
   if (user === '') return false;
   if (options.isLocalUser !== undefined) return options.isLocalUser(user);
-  return leg.user === user && leg.directoryUser;
+  return leg !== undefined && leg.user === user && leg.directoryUser;
 }
 
 /** `"Name" <sip:user@domain>`; no display name when it adds nothing; '' without a user. */

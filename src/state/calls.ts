@@ -4,17 +4,28 @@
 // header map) and never throws.
 //
 // Legs join a call when they are created by another leg (originate pairs: `Other-Type: originator`
-// + `Other-Leg-Unique-ID`, or `variable_originator`) and when CHANNEL_BRIDGE joins two legs that
-// were separate calls. A channel leaves on CHANNEL_DESTROY, or on CHANNEL_HANGUP_COMPLETE when the
-// state is told DESTROY is not subscribed (`removeOn: 'hangup-complete'`).
+// + `Other-Leg-Unique-ID`, or `variable_originator`), when they are the two halves of one loopback
+// channel (`variable_other_loopback_leg_uuid`: `loopback/x-a` and `loopback/x-b` are one hop, not two
+// calls) and when CHANNEL_BRIDGE joins two legs that were separate calls. A channel leaves on
+// CHANNEL_DESTROY, or on CHANNEL_HANGUP_COMPLETE when the state is told DESTROY is not subscribed
+// (`removeOn: 'hangup-complete'`). CHANNEL_DATA (a `uuid_dump` taken at resync) updates a known leg.
+//
+// FreeSWITCH "flips" the caller profile of a leg it originated once that leg is answered and runs
+// something (Caller-Caller-ID becomes the leg's own number, Caller-Destination-Number the extension it
+// runs), and reports the flip only with the leg's next event (often its hang-up). So a leg keeps
+// what it was created with: `origCallerId*` (Caller-Orig-Caller-ID-*, `initial_cid_*` in a
+// snapshot), and the daemon's own legs carry what they were placed for (`fsconfd_user`,
+// `fsconfd_target`, see domain/click-to-call.ts).
 
 import type { EslEvent } from '../esl/events.js';
+import { channelInitFromEvent } from './channel-init.js';
+import type { ChannelInit, ChannelPhase, LoopbackHalf } from './channel-init.js';
 import { channelUser } from './channel-user.js';
 import type { ChannelFacts } from './channel-user.js';
 import type { Headers } from './event-fields.js';
-import { detach, id, keep, microsToMs, text } from './event-fields.js';
+import { detach, id, keep, keepOptional } from './event-fields.js';
 
-export type ChannelPhase = 'ringing' | 'early' | 'answered' | 'hangup';
+export type { ChannelInit, ChannelPhase, LoopbackHalf } from './channel-init.js';
 
 export interface Channel {
   uuid: string;
@@ -28,6 +39,15 @@ export interface Channel {
   callerIdName: string;
   /** Caller-Destination-Number: what this leg dialed (inbound) or was dialed as (outbound). */
   destination: string;
+  /** The caller ID the leg was created with (what a rung phone displays); never flipped. */
+  origCallerIdNumber: string;
+  origCallerIdName: string;
+  /** `fsconfd_user`: the user the daemon placed this leg for (the daemon's own legs only). */
+  placedBy: string | undefined;
+  /** `fsconfd_target`: what the daemon's click-to-call dials once this leg answers. */
+  target: string | undefined;
+  /** Which half of a loopback channel this leg is, and the other half's uuid. */
+  loopback: LoopbackHalf | undefined;
   /** Epoch ms. */
   createdAt: number;
   answeredAt: number | undefined;
@@ -42,6 +62,8 @@ export interface Call {
   legs: Channel[];
   /** Users of the legs (the index keys this call is filed under). */
   users: string[];
+  /** Whether the origin ever had a peer (see peersOf): a call that bridged stays one after its B-leg left. */
+  hadPeers: boolean;
 }
 
 export interface CallStateOptions {
@@ -66,22 +88,6 @@ export function createCallState(options: CallStateOptions = {}): CallState {
   };
 }
 
-/** A channel as a snapshot row or an event describes it. */
-export interface ChannelInit {
-  uuid: string;
-  name?: string | undefined;
-  direction?: string | undefined;
-  facts: ChannelFacts;
-  callerIdNumber?: string | undefined;
-  callerIdName?: string | undefined;
-  destination?: string | undefined;
-  createdAt: number;
-  answeredAt?: number | undefined;
-  phase?: ChannelPhase | undefined;
-  /** The uuid of the leg (or call) this one belongs with, if any. */
-  joins?: string | undefined;
-}
-
 export function callsForUser(state: CallState, user: string): Call[] {
   const calls = state.byUser.get(user);
   return calls === undefined ? [] : [...calls];
@@ -102,15 +108,23 @@ export function upsertChannel(state: CallState, init: ChannelInit): Channel {
     (joins === undefined ? undefined : findCall(state, joins)) ??
     findCall(state, uuid) ??
     newCall(state, joins === undefined ? uuid : detach(joins));
+  const callerIdNumber = detach(init.callerIdNumber ?? '');
+  const callerIdName = detach(init.callerIdName ?? '');
   const channel: Channel = {
     uuid,
     name: detach(init.name ?? ''),
     direction: init.direction === 'inbound' ? 'inbound' : 'outbound',
     user: undefined,
     directoryUser: false,
-    callerIdNumber: detach(init.callerIdNumber ?? ''),
-    callerIdName: detach(init.callerIdName ?? ''),
+    callerIdNumber,
+    callerIdName,
     destination: detach(init.destination ?? ''),
+    // usually the same as the current caller ID: share the string
+    origCallerIdNumber: keep(callerIdNumber, init.origCallerIdNumber ?? ''),
+    origCallerIdName: keep(callerIdName, init.origCallerIdName ?? ''),
+    placedBy: init.placedBy === undefined ? undefined : detach(init.placedBy),
+    target: init.target === undefined ? undefined : detach(init.target),
+    loopback: loopbackOf(init.loopback),
     createdAt: init.createdAt,
     answeredAt: init.answeredAt,
     phase: init.phase ?? 'ringing',
@@ -120,7 +134,25 @@ export function upsertChannel(state: CallState, init: ChannelInit): Channel {
   state.channels.set(uuid, channel);
   call.legs.push(channel);
   syncUsers(state, call);
+  joinLoopbackHalves(state, channel);
   return channel;
+}
+
+function loopbackOf(init: LoopbackHalf | undefined): LoopbackHalf | undefined {
+  if (init === undefined) return undefined;
+  return { half: init.half, other: init.other === undefined ? undefined : detach(init.other) };
+}
+
+/** The two halves of a loopback channel are one call, filed under the `-a` half's call. */
+function joinLoopbackHalves(state: CallState, channel: Channel): void {
+  const other = channel.loopback?.other;
+  if (other === undefined) return;
+  const partner = state.channels.get(other);
+  if (partner === undefined || partner.call === channel.call) return;
+  // The partner is the other half even if nothing said so yet (a snapshot row before its dump).
+  partner.loopback ??= { half: channel.loopback?.half === 'A' ? 'B' : 'A', other: channel.uuid };
+  if (channel.loopback?.half === 'B') joinLegs(state, other, channel.uuid);
+  else joinLegs(state, channel.uuid, other);
 }
 
 /** Removes a channel (and its call when it was the last leg); returns false when it was unknown. */
@@ -169,10 +201,10 @@ export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
     case 'CHANNEL_PROGRESS':
     case 'CHANNEL_PROGRESS_MEDIA':
     case 'CHANNEL_ANSWER':
-      upsertChannel(state, fromHeaders(uuid, h, event.name));
+      upsertChannel(state, channelInitFromEvent(uuid, h, event.name));
       return true;
     case 'CHANNEL_BRIDGE': {
-      upsertChannel(state, fromHeaders(uuid, h, event.name));
+      upsertChannel(state, channelInitFromEvent(uuid, h, event.name));
       const a = id(h, 'Bridge-A-Unique-ID') ?? uuid;
       const b = id(h, 'Bridge-B-Unique-ID') ?? id(h, 'Other-Leg-Unique-ID');
       if (b !== undefined) joinLegs(state, a, b);
@@ -180,6 +212,7 @@ export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
     }
     case 'CHANNEL_UNBRIDGE':
     case 'CHANNEL_HANGUP':
+    case 'CHANNEL_DATA':
       return updateKnown(state, uuid, h, event.name);
     case 'CHANNEL_HANGUP_COMPLETE':
       if (state.removeOn === 'hangup-complete') return removeChannel(state, uuid);
@@ -194,54 +227,8 @@ export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
 function updateKnown(state: CallState, uuid: string, h: Headers, eventName: string): boolean {
   const channel = state.channels.get(uuid);
   if (channel === undefined) return false; // never resurrect a channel from a late event
-  updateChannel(state, channel, fromHeaders(uuid, h, eventName));
+  updateChannel(state, channel, channelInitFromEvent(uuid, h, eventName));
   return true;
-}
-
-function fromHeaders(uuid: string, h: Headers, eventName: string): ChannelInit {
-  const originator = h['Other-Type'] === 'originator' ? id(h, 'Other-Leg-Unique-ID') : undefined;
-  return {
-    uuid,
-    name: text(h, 'Channel-Name'),
-    direction: h['Call-Direction'],
-    facts: {
-      direction: h['Call-Direction'],
-      channelName: text(h, 'Channel-Name'),
-      presenceId: text(h, 'Channel-Presence-ID'),
-      userName: text(h, 'variable_user_name'),
-      dialedUser: text(h, 'variable_dialed_user'),
-      callerUsername: text(h, 'Caller-Username'),
-    },
-    callerIdNumber: text(h, 'Caller-Caller-ID-Number'),
-    callerIdName: text(h, 'Caller-Caller-ID-Name'),
-    destination: text(h, 'Caller-Destination-Number'),
-    createdAt: microsToMs(h, 'Caller-Channel-Created-Time') ?? microsToMs(h, 'Event-Date-Timestamp') ?? 0,
-    answeredAt: microsToMs(h, 'Caller-Channel-Answered-Time'),
-    phase: phaseOf(h['Answer-State'], eventName),
-    joins: originator ?? id(h, 'variable_originator'),
-  };
-}
-
-function phaseOf(answerState: string | undefined, eventName: string): ChannelPhase | undefined {
-  switch (answerState) {
-    case 'ringing':
-    case 'early':
-    case 'answered':
-    case 'hangup':
-      return answerState;
-  }
-  switch (eventName) {
-    case 'CHANNEL_PROGRESS_MEDIA':
-      return 'early';
-    case 'CHANNEL_ANSWER':
-    case 'CHANNEL_BRIDGE':
-      return 'answered';
-    case 'CHANNEL_HANGUP':
-    case 'CHANNEL_HANGUP_COMPLETE':
-      return 'hangup';
-    default:
-      return undefined;
-  }
 }
 
 function updateChannel(state: CallState, channel: Channel, init: ChannelInit): void {
@@ -249,10 +236,19 @@ function updateChannel(state: CallState, channel: Channel, init: ChannelInit): v
   channel.callerIdNumber = keep(channel.callerIdNumber, init.callerIdNumber);
   channel.callerIdName = keep(channel.callerIdName, init.callerIdName);
   channel.destination = keep(channel.destination, init.destination);
+  channel.origCallerIdNumber = keep(channel.origCallerIdNumber, init.origCallerIdNumber);
+  channel.origCallerIdName = keep(channel.origCallerIdName, init.origCallerIdName);
+  channel.placedBy = keepOptional(channel.placedBy, init.placedBy);
+  channel.target = keepOptional(channel.target, init.target);
+  if (channel.loopback === undefined && init.loopback !== undefined)
+    channel.loopback = loopbackOf(init.loopback);
   if (init.answeredAt !== undefined) channel.answeredAt = init.answeredAt;
   if (init.phase !== undefined) channel.phase = init.phase;
   if (channel.createdAt === 0 && init.createdAt > 0) channel.createdAt = init.createdAt;
   if (!channel.directoryUser && setUser(channel, init.facts)) syncUsers(state, channel.call);
+  // A leg first seen in a snapshot row learns its originator from a later event or dump.
+  if (init.joins !== undefined && init.joins !== channel.uuid) joinLegs(state, init.joins, channel.uuid);
+  joinLoopbackHalves(state, channel);
 }
 
 /** Derives the leg's user until directory evidence is found; returns true when it changed. */
@@ -270,13 +266,33 @@ function findCall(state: CallState, uuid: string): Call | undefined {
 }
 
 function newCall(state: CallState, callId: string): Call {
-  const call: Call = { id: callId, legs: [], users: [] };
+  const call: Call = { id: callId, legs: [], users: [], hadPeers: false };
   state.calls.set(callId, call);
   return call;
 }
 
+/** The leg that started the call: the one whose uuid is the call's id (else the oldest). */
+export function originOf(call: Call): Channel | undefined {
+  return call.legs.find((leg) => leg.uuid === call.id) ?? call.legs[0];
+}
+
+/**
+ * The legs the origin called or was bridged to. A loopback channel's inner `-b` half is no peer: with
+ * its `-a` half it is one hop (the `-a` half stands for both).
+ */
+export function peersOf(call: Call): Channel[] {
+  const origin = originOf(call);
+  return call.legs.filter((leg) => leg !== origin && !isInnerHalf(call, leg));
+}
+
+function isInnerHalf(call: Call, leg: Channel): boolean {
+  const other = leg.loopback?.half === 'B' ? leg.loopback.other : undefined;
+  return other !== undefined && call.legs.some((l) => l.uuid === other);
+}
+
 /** Re-files the call under the users of its current legs. */
 function syncUsers(state: CallState, call: Call): void {
+  if (!call.hadPeers && call.legs.length > 1 && peersOf(call).length > 0) call.hadPeers = true;
   const users: string[] = [];
   for (const leg of call.legs) if (leg.user !== undefined && !users.includes(leg.user)) users.push(leg.user);
   for (const user of call.users) if (!users.includes(user)) unindex(state, user, call);

@@ -9,6 +9,7 @@
 // for an unsynced node instead of serving its (stale) data.
 
 import type { EslEvent } from '../esl/events.js';
+import { decodeJsonEvent } from '../esl/events.js';
 import { applyChannelEvent, createCallState } from './calls.js';
 import type { Call, CallState, CallStateOptions } from './calls.js';
 import { applyConferenceEvent, CONFERENCE_SUBCLASS, createConferenceState } from './conferences.js';
@@ -61,6 +62,12 @@ export function applyEvent(node: NodeState, event: EslEvent): boolean {
 export interface NodeSnapshot {
   /** Body of the `api show channels as json` reply. */
   channelsJson: string;
+  /**
+   * Bodies of `api uuid_dump <uuid> json` replies for listed channels: CHANNEL_DATA events with the
+   * channel variables `show channels` lacks (the daemon's fsconfd_*, loopback halves, originators,
+   * answer times). Replies for channels gone meanwhile (`-ERR No such channel!`) are skipped.
+   */
+  channelDumps?: readonly string[];
   /** Body of the `api conference xml_list` reply. */
   conferenceXml: string;
   /** Epoch ms the replies were received. */
@@ -81,13 +88,18 @@ export function nodeStateFromSnapshot(
     channel: (uuid) => facts.get(uuid),
   });
   if (!conferences.ok) return conferences;
+  const calls = callStateFromChannels(rows.value, options);
+  for (const body of snapshot.channelDumps ?? []) {
+    const dump = decodeJsonEvent(body);
+    if (dump.ok && dump.event.name === 'CHANNEL_DATA') applyChannelEvent(calls, dump.event);
+  }
   return {
     ok: true,
     value: {
       nodeId,
       synced: true,
       conferences: conferences.value,
-      calls: callStateFromChannels(rows.value, options),
+      calls,
       clock: options.clock ?? Date.now,
     },
   };

@@ -6,11 +6,21 @@
 // shows) and the new state is swapped in as one step. On disconnect the node is marked unavailable at
 // once, so readers answer 503 instead of serving state that may be stale.
 //
+// `show channels as json` has no channel variables, and some calls cannot be read without them: the
+// daemon's click-to-call names its target only in `fsconfd_target` (its caller profile names the
+// user's own number until FreeSWITCH flips it), and the two halves of a loopback channel are paired
+// only by `other_loopback_leg_uuid`. So each listed channel that needs it (snapshot.ts needsVariables:
+// originated legs and loopback `-a` halves, not inbound calls or bridged B-legs) is dumped
+// (`uuid_dump <uuid> json`, the same headers as a CHANNEL_* event) and the dumps are applied over the
+// rows, up to `maxChannelDumps` of them (past that the rest keep what the listing says, and the log
+// says so). That is one request per such channel at resync (about a millisecond each, see
+// bench/RESULTS.md); reads never wait on FreeSWITCH.
 // The sync also hangs up channels the daemon promised would not exist (live.unwanted): a click-to-call
 // answered "not placed" whose originate FreeSWITCH ran anyway when it resumed.
 import type { EslEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { applyEvent, nodeStateFromSnapshot, type LiveState, type NodeStateOptions } from './node-state.js';
+import { needsVariables, parseShowChannelsJson } from './snapshot.js';
 
 /** The part of EslClient the resync needs (kept narrow so tests can drive it with a fake). */
 export interface SyncSource {
@@ -29,6 +39,8 @@ export interface NodeSyncOptions {
   maxBufferedEvents?: number;
   /** Delay before retrying a failed snapshot on a live connection. */
   retryDelayMs?: number;
+  /** Most channels dumped (`uuid_dump`) per resync; default 2000. */
+  maxChannelDumps?: number;
   state?: NodeStateOptions;
   /** Called after every state change the node's events or a resync make (WebSocket fan-out, metrics). */
   onChange?: (nodeId: string, event: EslEvent | 'resync') => void;
@@ -39,6 +51,13 @@ export type SyncStatus = 'unsynced' | 'syncing' | 'synced';
 export const SNAPSHOT_COMMANDS = ['show channels as json', 'conference xml_list'] as const;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What FreeSWITCH uuids (and sane origination_uuids) are made of. */
+const SAFE_UUID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** `uuid_dump` of one channel; undefined for an id that is not safe on a command line. */
+export function channelDumpCommand(uuid: string): string | undefined {
+  return SAFE_UUID.test(uuid) ? `uuid_dump ${uuid} json` : undefined;
+}
 
 export class NodeSync {
   private buffer: EslEvent[] | null = null;
@@ -148,10 +167,11 @@ export class NodeSync {
       // member's channel is known when its conference is parsed.
       const channelsJson = await this.source.api(SNAPSHOT_COMMANDS[0], { timeoutMs });
       const conferenceXml = await this.source.api(SNAPSHOT_COMMANDS[1], { timeoutMs });
+      const channelDumps = await this.dumpChannels(channelsJson, generation, timeoutMs);
       if (generation !== this.generation) return false;
       const built = nodeStateFromSnapshot(
         this.source.nodeId,
-        { channelsJson, conferenceXml, now: Date.now() },
+        { channelsJson, conferenceXml, channelDumps, now: Date.now() },
         this.options.state,
       );
       if (!built.ok) throw new Error(`snapshot unreadable: ${built.error}`);
@@ -192,5 +212,25 @@ export class NodeSync {
       }
       return false;
     }
+  }
+
+  /** `uuid_dump` of each listed channel, in listing order; stops early when the generation moves on. */
+  private async dumpChannels(channelsJson: string, generation: number, timeoutMs: number): Promise<string[]> {
+    const rows = parseShowChannelsJson(channelsJson);
+    if (!rows.ok) return []; // nodeStateFromSnapshot reports the unreadable listing
+    const wanted = rows.value.filter(needsVariables);
+    const max = this.options.maxChannelDumps ?? 2000;
+    if (wanted.length > max)
+      this.options.logger.warn(
+        { node: this.source.nodeId, channels: wanted.length, dumped: max },
+        'too many channels to dump at resync; the rest are read from the listing alone',
+      );
+    const dumps: string[] = [];
+    for (const row of wanted.slice(0, max)) {
+      if (generation !== this.generation) break;
+      const command = channelDumpCommand(row.uuid);
+      if (command !== undefined) dumps.push(await this.source.api(command, { timeoutMs }));
+    }
+    return dumps;
   }
 }

@@ -31,6 +31,9 @@ export interface ChannelRow {
   /** `call_uuid`: the leg whose call this channel is part of ('' for a leg of its own). */
   callUuid: string | undefined;
   presenceId: string | undefined;
+  /** `initial_cid_*`: the caller ID the channel was created with (before FreeSWITCH flips it). */
+  initialCallerIdName: string | undefined;
+  initialCallerIdNumber: string | undefined;
 }
 
 export function parseShowChannelsJson(body: string): SnapshotResult<ChannelRow[]> {
@@ -60,6 +63,8 @@ export function parseShowChannelsJson(body: string): SnapshotResult<ChannelRow[]
       phase: phaseOfCallstate(raw['callstate']),
       callUuid: cleanId(raw['call_uuid']),
       presenceId: cleanText(raw['presence_id']),
+      initialCallerIdName: cleanText(raw['initial_cid_name']),
+      initialCallerIdNumber: cleanText(raw['initial_cid_num']),
     });
   }
   return { ok: true, value: rows };
@@ -81,6 +86,18 @@ function phaseOfCallstate(callstate: unknown): ChannelPhase {
   }
 }
 
+/**
+ * Whether a listed channel is read right only with its variables (resync dumps it, see resync.ts):
+ * a leg an originate started (outbound, its own call: a click-to-call names its target only in
+ * `fsconfd_target`; a conference dial-out), and a loopback `-a` half (only its variables name the
+ * `-b` half). Inbound calls and bridged B-legs (whose `call_uuid` is their A-leg's) read right from
+ * the listing.
+ */
+export function needsVariables(row: ChannelRow): boolean {
+  if (row.name !== undefined && /^loopback\/.*-a$/.test(row.name)) return true;
+  return row.direction === 'outbound' && (row.callUuid === undefined || row.callUuid === row.uuid);
+}
+
 export function channelFacts(row: ChannelRow): ChannelFacts {
   return { direction: row.direction, channelName: row.name, presenceId: row.presenceId };
 }
@@ -100,6 +117,8 @@ export function callStateFromChannels(
       callerIdNumber: row.callerIdNumber,
       callerIdName: row.callerIdName,
       destination: row.destination,
+      origCallerIdNumber: row.initialCallerIdNumber,
+      origCallerIdName: row.initialCallerIdName,
       createdAt: row.createdAt,
       phase: row.phase,
       joins: row.callUuid,

@@ -162,7 +162,10 @@ function duration(startTime) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** A call into a conference has no far party: name the conference its leg is a member of. */
+/**
+ * A call into a conference names the conference as its far end: the conference whose extension it
+ * dialled (a click-to-call to it), else the one its leg is a member of when nobody else answered.
+ */
 function conferenceOfCall(call) {
   const legs = new Set([call.uuid, ...(call.legs || []).map((leg) => leg.uuid)]);
   for (const conference of state.conferences.values())
@@ -170,11 +173,17 @@ function conferenceOfCall(call) {
   return '';
 }
 
+function conferenceWithExtension(extension) {
+  for (const conference of state.conferences.values())
+    if (extension !== '' && conference.extension === extension) return conference.name;
+  return '';
+}
+
 function callRow(call) {
   const row = el('tr', 'call');
   row.dataset.call = call.uuid;
   row.dataset.state = call.state;
-  const to = call.recipient || call.to || conferenceOfCall(call);
+  const to = conferenceWithExtension(call.to) || call.recipient || call.to || conferenceOfCall(call);
   const stateCell = el('td');
   const badge = el('span', 'state', call.state);
   badge.dataset.state = call.state;

@@ -1,7 +1,7 @@
 // What the stream shows of live state: the same fields as the REST resources (conference details,
 // active CDRs, admin active calls), built from the tracked state. Pure.
 import { memberDetails, type MemberIdentity } from '../domain/conference-details.js';
-import { activeCdr } from '../state/active-cdr.js';
+import { activeCdr, callerOf } from '../state/active-cdr.js';
 import { callProgress } from '../state/call-progress.js';
 import type { Call } from '../state/calls.js';
 import type { Conference, Member } from '../state/conferences.js';
@@ -86,9 +86,9 @@ export function adminCallView(node: string, call: Call): AdminCallView {
   };
 }
 
-/** The user who started the call (activeCdr's OUTGOING side), if known. */
+/** The user who placed the call (activeCdr's OUTGOING side), if a user did. */
 export function originUser(call: Call): string | undefined {
-  return (call.legs.find((leg) => leg.uuid === call.id) ?? call.legs[0])?.user;
+  return callerOf(call);
 }
 
 /** /my/activecdrs' view for `user`: OUTGOING when they started the call, no legs of other parties. */

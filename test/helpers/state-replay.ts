@@ -19,9 +19,11 @@ export function replaySteps(name: string): ReplayStep[] {
   const steps: ReplayStep[] = [];
   for (const line of readTranscriptLines(name)) {
     if (line.dir === 'send') steps.push({ kind: 'send', command: (line.data ?? '').trim() });
-    else if (line.dir === 'note') steps.push({ kind: 'note', text: line.text ?? '' });
-    else if (line.dir === 'recv' && line.offset !== undefined && line.len !== undefined) {
-      for (const frame of splitter.push(bytes.subarray(line.offset, line.offset + line.len))) {
+    else if (line.dir === 'note') steps.push({ kind: 'note', text: line.text ?? line.data ?? '' });
+    else if (line.dir === 'recv' && line.offset !== undefined) {
+      // The second set (2026-12-05) gives the received bytes without their length.
+      const len = line.len ?? Buffer.byteLength(line.data ?? '', 'utf8');
+      for (const frame of splitter.push(bytes.subarray(line.offset, line.offset + len))) {
         const decoded = isEventFrame(frame) ? decodeEventFrame(frame) : undefined;
         steps.push({ kind: 'frame', frame, event: decoded?.ok ? decoded.event : undefined });
       }

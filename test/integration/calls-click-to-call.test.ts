@@ -45,7 +45,7 @@ async function until(
 }
 
 describe('click-to-call against the simulator', () => {
-  it('200 calls 201: ringing, answered, B ringing, bridged, hang-up, step by step in both views', async () => {
+  it('200 calls 201: ringing, 201 ringing once 200 answered, bridged, hang-up, step by step in both views', async () => {
     const hh = await harness({
       reachability: {
         [ALICE_PHONE]: { kind: 'answer', afterMs: 300 },
@@ -55,26 +55,29 @@ describe('click-to-call against the simulator', () => {
     const uuid = await call(hh, '201');
     // Exactly one originate reached FreeSWITCH: Alice's phone first, 201 through her dialplan context.
     expect(originates(hh)).toEqual([
-      `originate {origination_uuid=${uuid},origination_caller_id_number=201,origination_caller_id_name=201,` +
+      `originate {origination_uuid=${uuid},fsconfd_user=200,fsconfd_target=201,` +
+        'origination_caller_id_number=201,origination_caller_id_name=201,' +
         'effective_caller_id_number=200,effective_caller_id_name=Alice,originate_timeout=30,' +
         'ignore_early_media=true}user/200@example.org 201 XML default',
     ]);
 
-    // 1. Alice's phone rings; Bob knows nothing yet.
+    // 1. Alice's phone rings; Bob knows nothing yet. The call is to 201 from the start.
     let seen = await until(hh, (a) => a.length === 1);
     expect(seen.alice[0]).toMatchObject({
       uuid,
       state: 'ringing',
       from: '200',
       'from-aor': '<sip:200@example.org>',
+      to: '201',
+      'to-aor': '<sip:201@example.org>',
       direction: 'OUTGOING',
       recipient: '',
       type: 'Unknown',
     });
     expect(seen.bob).toEqual([]);
 
-    // 2. Alice answered; 201 is dialled through the dialplan and Bob's phone rings.
-    seen = await until(hh, (a, b) => a[0]?.state === 'answered' && a[0].to === '201' && b.length === 1);
+    // 2. Alice answered; 201 is dialled through the dialplan and Bob's phone rings: still ringing.
+    seen = await until(hh, (a, b) => a[0]?.state === 'ringing' && b.length === 1);
     expect(seen.alice[0]).toMatchObject({
       uuid,
       to: '201',
@@ -83,7 +86,7 @@ describe('click-to-call against the simulator', () => {
     });
     expect(seen.bob[0]).toMatchObject({
       uuid,
-      state: 'answered',
+      state: 'ringing',
       from: '200',
       to: '201',
       direction: 'INCOMING',
@@ -193,8 +196,8 @@ describe('click-to-call against the simulator', () => {
   it('target busy: the user answers, the target is busy, the call ends for both', async () => {
     const hh = await harness({ reachability: { [BOB_PHONE]: { kind: 'busy', afterMs: 300 } } });
     const uuid = await call(hh, '201');
-    const seen = await until(hh, (a, b) => a[0]?.state === 'answered' && b.length === 1);
-    expect(seen.bob[0]).toMatchObject({ uuid, direction: 'INCOMING', recipient: '' });
+    const seen = await until(hh, (a, b) => a[0]?.state === 'ringing' && b.length === 1);
+    expect(seen.bob[0]).toMatchObject({ uuid, state: 'ringing', direction: 'INCOMING', recipient: '' });
     await until(hh, (a, b) => a.length === 0 && b.length === 0);
     expect(logsWith(hh, 'the user answered').map((l) => l['uuid'])).toEqual([uuid]);
   });

@@ -88,7 +88,8 @@ describe.runIf(RUN_IN_BROWSER)('wallboard in chromium', () => {
     const page = await openWallboard(harness, 'admin');
     await expect.poll(() => page.locator('#no-calls').isVisible()).toBe(true);
 
-    await harness.sim.fs.execute('originate', '{origination_caller_id_number=200}user/200 3000 XML default');
+    // 200 clicks to call alice-conf's extension: their phone answers and joins the conference.
+    expect((await harness.request('PUT', '/my/call/3000', { as: 'owner' })).status).toBe(200);
     const call = page.locator('tr.call');
     await call.first().waitFor({ timeout: 5000 });
     expect(await call.count()).toBe(1);

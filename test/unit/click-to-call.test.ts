@@ -27,6 +27,12 @@ const SETTINGS: ClickToCallSettings = {
   dialPolicy: KNOWN_USERS_ONLY,
 };
 
+function compileDialPolicyOrThrow(patterns: string[]) {
+  const policy = compileDialPolicy(patterns);
+  if (!policy.ok) throw new Error(policy.error);
+  return policy.value;
+}
+
 function target(raw: string): CallTarget {
   const parsed = parseCallTarget(raw);
   if (!parsed.ok) throw new Error(parsed.error);
@@ -42,7 +48,7 @@ function plan(raw: string, settings: Partial<ClickToCallSettings> = {}, caller =
 describe('click-to-call originate line', () => {
   it('rings the user first, showing the target, then runs the target in the dialplan context', () => {
     expect(plan('201').line).toBe(
-      'originate {origination_uuid=0ae98fd4-bb9b-4233-a629-b868315e70ac,' +
+      'originate {origination_uuid=0ae98fd4-bb9b-4233-a629-b868315e70ac,fsconfd_user=200,fsconfd_target=201,' +
         'origination_caller_id_number=201,origination_caller_id_name=201,' +
         'effective_caller_id_number=200,effective_caller_id_name=Alice_Smith,' +
         'originate_timeout=30,ignore_early_media=true}user/200@example.org 201 XML default',
@@ -62,6 +68,9 @@ describe('click-to-call originate line', () => {
       context: 'users_ctx',
     });
     expect(dialVar(dial, 'origination_uuid')).toBe(UUID);
+    // who placed it and what it dials, normalised as the grammar read it
+    expect(dialVar(dial, 'fsconfd_user')).toBe('200');
+    expect(dialVar(dial, 'fsconfd_target')).toBe('+15551234567');
     expect(dialVar(dial, 'origination_caller_id_number')).toBe('+15551234567');
     expect(dialVar(dial, 'effective_caller_id_number')).toBe('200');
     expect(dialVar(dial, 'originate_timeout')).toBe('45');
@@ -93,6 +102,7 @@ describe('click-to-call originate line', () => {
   it('dials SIP URIs in our domain as extensions', () => {
     expect(plan('sip:201@example.org').line.endsWith('}user/200@example.org 201 XML default')).toBe(true);
     expect(plan('sip:201@EXAMPLE.ORG').dialed).toBe('201');
+    expect(plan('sip:201@EXAMPLE.ORG').line).toContain(',fsconfd_target=201,');
   });
 
   it('bridges a foreign SIP URI only when the dial policy allows it', () => {
@@ -110,6 +120,11 @@ describe('click-to-call originate line', () => {
       allowed.line.endsWith('}user/200@example.org &bridge(sofia/external/bob@partner.example.com)'),
     ).toBe(true);
     expect(allowed.dialed).toBe('sofia/external/bob@partner.example.com');
+    expect(allowed.line).toContain(',fsconfd_target=bob@partner.example.com,');
+    const withPort = plan('sip:bob@partner.example.com:5080', {
+      dialPolicy: compileDialPolicyOrThrow(['sofia/external/*@partner.example.com:5080']),
+    });
+    expect(withPort.line).toContain(',fsconfd_target=bob@partner.example.com:5080,');
   });
 
   it('refuses what would change the line even when handed a target that skipped the parser', () => {

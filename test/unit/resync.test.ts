@@ -8,7 +8,8 @@ import { decodeEventFrame, isEventFrame } from '../../src/esl/events.js';
 import { splitFrames } from '../../src/esl/frames.js';
 import { createLogger } from '../../src/log.js';
 import { LiveState } from '../../src/state/node-state.js';
-import { NodeSync, SNAPSHOT_COMMANDS, type SyncSource } from '../../src/state/resync.js';
+import { channelDumpCommand, NodeSync, SNAPSHOT_COMMANDS, type SyncSource } from '../../src/state/resync.js';
+import { capturedLogger as capturingLogger } from '../helpers/daemon-harness.js';
 import { TRANSCRIPT_DIR } from '../helpers/transcripts.js';
 
 type Listener = (...args: never[]) => unknown;
@@ -128,5 +129,37 @@ describe('NodeSync', () => {
     await flush();
     expect(sync.status).toBe('synced');
     sync.stop();
+  });
+
+  it('dumps each listed channel (uuid_dump) up to the cap, and never puts an unsafe id on a line', async () => {
+    const source = new FakeSource();
+    const live = new LiveState();
+    const { logger: captured, logs } = capturingLogger();
+    const sync = new NodeSync(source, live, { logger: captured, maxChannelDumps: 2 });
+    const row = (uuid: string) => ({
+      uuid,
+      direction: 'outbound',
+      name: 'sofia/internal/1000@h',
+      callstate: 'RINGING',
+    });
+    const listing = JSON.stringify({
+      row_count: 4,
+      rows: [row('a-1'), row('e{f}'), row('c-3'), row('d-4')],
+    });
+    source.emit('connected');
+    await source.answer(SNAPSHOT_COMMANDS[0], listing);
+    await source.answer(SNAPSHOT_COMMANDS[1], NO_CONFERENCES);
+    // The cap counts listed channels: a-1 and e{f}, which is tracked but never put on a line.
+    await source.answer('uuid_dump a-1 json', '-ERR No such channel!\n');
+    await flush();
+    expect(source.pending.map((p) => p.command)).toEqual([]);
+    expect(sync.status).toBe('synced');
+    expect(live.node(source.nodeId)?.calls.channels.size).toBe(4);
+    expect(logs.join('\n')).toMatch(/too many channels to dump/);
+    expect(channelDumpCommand('x y')).toBeUndefined();
+    expect(channelDumpCommand('a\r\nb')).toBeUndefined();
+    expect(channelDumpCommand('0ae98fd4-bb9b-4233-a629-b868315e70ac')).toBe(
+      'uuid_dump 0ae98fd4-bb9b-4233-a629-b868315e70ac json',
+    );
   });
 });

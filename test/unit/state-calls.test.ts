@@ -111,14 +111,15 @@ describe('call reducer replaying the real transcripts', () => {
       expect(checked).toBe(true);
     });
 
-    it(`${name}: 1b click-to-call bridged to a loopback extension; the loopback B side is no call of 1000`, () => {
+    it(`${name}: 1b click-to-call bridged to a loopback extension: both loopback halves are one hop of 1000's call`, () => {
       let checked = false;
       replay(name, ({ event, note }, state) => {
         if (!note.startsWith('1b') || event?.name !== 'CHANNEL_BRIDGE') return;
         const calls = callsForUser(state, '1000');
         expect(calls.map((call) => call.legs.map((leg) => leg.name))).toEqual([
-          ['sofia/internal/1000@127.0.0.1:5070', 'loopback/9993-a'],
+          ['sofia/internal/1000@127.0.0.1:5070', 'loopback/9993-a', 'loopback/9993-b'],
         ]);
+        expect(state.calls.size).toBe(1);
         const [cdr] = cdrs(state, '1000', event);
         expect([cdr?.from, cdr?.to, cdr?.direction, cdr?.recipient]).toEqual([
           '1000',
@@ -174,14 +175,15 @@ describe('call reducer replaying the real transcripts', () => {
       expect(checked).toBe(true);
     });
 
-    it(`${name}: 3a a ringing originate with no B-leg yet; hung-up legs are no active call`, () => {
+    it(`${name}: 3a an originate ringing 1000's phone is an INCOMING call for 1000; hung-up legs are no active call`, () => {
       const seen: string[] = [];
       replay(name, ({ event, note }, state) => {
         if (!note.startsWith('3a') || event === undefined) return;
         const list = cdrs(state, '1000', event);
         if (event.name === 'CHANNEL_PROGRESS') {
+          // FreeSWITCH rings 1000's phone with its placeholder caller ID (0000000000): from nobody.
           expect(list).toMatchObject([
-            { from: '1000', to: '', direction: 'OUTGOING', recipient: '', internal: false },
+            { from: '', to: '1000', direction: 'INCOMING', recipient: '', internal: false },
           ]);
           seen.push('ringing');
         }

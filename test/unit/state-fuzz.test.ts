@@ -13,6 +13,7 @@ const TRANSCRIPTS = [
   'calls-plain',
   'calls-json',
   'disconnect-fsctl-events',
+  'click-to-call-dialplan-ext',
 ];
 
 const HOSTILE = [
@@ -64,6 +65,8 @@ function checkInvariants(node: NodeState): void {
     if (calls.get(channel.call.id) !== channel.call) fail(`call of ${uuid} not tracked`);
     if (!channel.call.legs.includes(channel)) fail(`call of ${uuid} lacks it`);
     if (channel.callerIdName.length > 256 || channel.name.length > 256) fail(`unbounded text on ${uuid}`);
+    if ((channel.target?.length ?? 0) > 256 || channel.origCallerIdName.length > 256)
+      fail(`unbounded text on ${uuid}`);
   }
   for (const [callId, call] of calls) {
     if (call.id !== callId) fail(`call key ${callId}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   callStateFromChannels,
   channelFacts,
+  needsVariables,
   parseConferenceXmlList,
   parseShowChannelsJson,
 } from '../../src/state/snapshot.js';
@@ -216,5 +217,33 @@ describe('snapshot parsers on the recorded replies', () => {
       { now: NOW },
     );
     expect(noId.ok && noId.value.conferences.get('x')?.members.size).toBe(0);
+  });
+});
+
+describe('which listed channels a resync dumps', () => {
+  it('the recorded loopback -a halves (their -b half is named only by a variable), not the -b halves', () => {
+    const listed = rows();
+    expect(listed.map((row) => [row.name, needsVariables(row)])).toEqual(
+      listed.map((row) => [row.name, row.name?.endsWith('-a') === true]),
+    );
+    // The initial caller ID survives FreeSWITCH's flip of the -a half's profile.
+    const alice = listed.find((row) => row.name === 'loopback/9991-a')!;
+    expect([alice.callerIdNumber, alice.initialCallerIdNumber, alice.initialCallerIdName]).toEqual([
+      'default',
+      '1001',
+      'Alice',
+    ]);
+  });
+
+  it('an originated leg, but neither an inbound call nor a bridged B-leg', () => {
+    const row = (over: Partial<ChannelRow>): ChannelRow => ({
+      ...rows()[0]!,
+      name: 'sofia/internal/200@h',
+      ...over,
+    });
+    expect(needsVariables(row({ uuid: 'a', direction: 'outbound', callUuid: 'a' }))).toBe(true);
+    expect(needsVariables(row({ uuid: 'a', direction: 'outbound', callUuid: undefined }))).toBe(true);
+    expect(needsVariables(row({ uuid: 'b', direction: 'outbound', callUuid: 'a' }))).toBe(false);
+    expect(needsVariables(row({ uuid: 'c', direction: 'inbound', callUuid: undefined }))).toBe(false);
   });
 });

@@ -98,11 +98,36 @@ describe('stream projection', () => {
         ])
           expect(types, type).toContain(type);
       } else {
-        for (const type of ['call.created', 'call.answered', 'call.bridged', 'call.ended'])
+        // call.ringing: a click-to-call's target rings after the user answered (1a)
+        for (const type of ['call.created', 'call.ringing', 'call.answered', 'call.bridged', 'call.ended'])
           expect(types, type).toContain(type);
       }
     });
   }
+
+  it("publishes a click-to-call's life: call.ringing when the target rings after the user answered", () => {
+    const A = '0ae98fd4-bb9b-4233-a629-b868315e70ac';
+    const live = syncedLive();
+    const projection = new StreamProjection(live, directory);
+    const seen: string[] = [];
+    for (const event of transcriptEvents('calls-json')) {
+      if (!live.apply(NODE, event)) continue;
+      for (const message of adminMessages(projection.applyEvent(NODE, event)))
+        if ('call' in message && message.call.uuid === A) {
+          const state = message.type === 'call.ended' ? '' : `(${message.call.state})`;
+          if (seen.at(-1) !== `${message.type}${state}`) seen.push(`${message.type}${state}`);
+        }
+    }
+    expect(seen.filter((m) => !m.startsWith('call.updated'))).toEqual([
+      'call.created(ringing)', // the user's phone rings
+      'call.answered(answered)', // the user answered
+      'call.ringing(ringing)', // the target (B-leg) rings
+      'call.bridged(bridged)', // the target answered
+      'call.ending(ending)',
+      'call.answered(answered)', // the target's leg is gone; the user's leg is still up for a moment
+      'call.ended', // the user's leg hangs up: nothing of the call is live any more
+    ]);
+  });
 
   it('a resync after a lost connection publishes exactly what changed meanwhile', () => {
     const events: EslEvent[] = [...transcriptEvents('conference-json'), ...transcriptEvents('calls-json')];

@@ -173,6 +173,8 @@ export class Applications {
       }
       case 'bridge':
         return this.runBridge(ch, target);
+      case 'park':
+        return this.runApp(ch, 'park', '');
     }
   }
 

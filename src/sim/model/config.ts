@@ -9,15 +9,38 @@
  * - no-answer: rings until originate_timeout -> NO_ANSWER.
  * - unreachable: nothing listens (ICMP port unreachable) -> NORMAL_TEMPORARY_FAILURE at once.
  */
-export type Reachability =
+export type Reachability = (
   | { kind: 'answer'; afterMs?: number; hangupAfterMs?: number }
   | { kind: 'busy'; afterMs?: number }
   | { kind: 'no-answer' }
-  | { kind: 'unreachable' };
+  | { kind: 'unreachable' }
+) & {
+  /** What its responses carry (default: sipp's built-in UAS, as in the first lab). */
+  phone?: PhoneStyle;
+};
+
+/**
+ * What a SIP phone's responses carry besides their timing, as a sipp scenario writes them. The first
+ * lab's sipp UAS sent no User-Agent or Allow, `Contact: <sip:host:port;transport=UDP>`, To tags
+ * `<pid>SIPpTag0<n>` and SDP `o=user1 ... s=-`; the second lab's scenario (click-to-call-dialplan-ext)
+ * sends all of these differently.
+ */
+export interface PhoneStyle {
+  userAgent?: string;
+  allow?: string;
+  /** The user in its Contact (none: `sip:<host>:<port>`, which FreeSWITCH reports as user `nobody`). */
+  contactUser?: string;
+  /** Its To tag: sipp's `<pid>SIPpTag0<n>` (default) or `<n>-<pid>`. */
+  toTag?: 'sipp' | 'number-pid';
+  /** The SDP it answers with: sipp's (default) or the second lab's (`o=fslab`, `s=fslab-sipp`). */
+  sdp?: 'sipp' | 'fslab';
+}
 
 /** A directory user. `contact` is the registered `host:port` (absent: known but not registered). */
 export interface SimUser {
   contact?: string;
+  /** URI parameters of the registered contact (`transport=UDP`): FreeSWITCH dials the contact as is. */
+  contactParams?: string;
   /** Directory variables copied onto a channel that dials this user (vanilla FreeSWITCH's set by default). */
   variables?: Array<[string, string]>;
 }
@@ -61,6 +84,8 @@ export type DialplanTarget = (
        */
       afterFailure?: { hangup: string };
     }
+  /** answers (if it was not) and parks: the call stays up until someone hangs it up. */
+  | { kind: 'park' }
 ) & {
   /** What the extension's condition captured, reported as DP_MATCH (default: the extension). */
   match?: string;
@@ -183,12 +208,20 @@ export function vanillaUserVariables(user: string): Array<[string, string]> {
   ];
 }
 
-/** The lab setup the transcripts were recorded with (see fs-transcripts/README.md). */
-export function transcriptLabConfig(): {
+/** A lab the transcripts were recorded in: its directory, SIP endpoints, dialplan and codecs. */
+export interface SimLab {
   users: Record<string, SimUser>;
   reachability: Record<string, Reachability>;
   dialplan: Record<string, DialplanTarget>;
-} {
+  /** The SIP profile's codec preferences (what outbound INVITEs offer); default PCMU,PCMA. */
+  codecPrefs?: string[];
+}
+
+/** FreeSWITCH's vanilla `global_codec_prefs` (the second lab kept them). */
+export const VANILLA_CODEC_PREFS = ['OPUS', 'G722', 'PCMU', 'PCMA', 'H264', 'VP8'];
+
+/** The lab setup the transcripts were recorded with (see fs-transcripts/README.md). */
+export function transcriptLabConfig(): SimLab {
   const users: Record<string, SimUser> = {};
   for (let n = 1000; n <= 1019; n++) users[String(n)] = {};
   users['1000'] = { contact: '127.0.0.1:5070' };
@@ -212,5 +245,34 @@ export function transcriptLabConfig(): {
         match: 'DELAYED NEGOTIATION',
       },
     },
+  };
+}
+
+/**
+ * The second set's lab (fs-transcripts/README.md, "Second set"): a stock FreeSWITCH wired to fs-confd,
+ * vanilla codec preferences, user 1000 registered by a sipp scenario on :5070 that answers at once,
+ * extension 9991 answering and parking.
+ */
+export function secondLabConfig(): SimLab {
+  const users: Record<string, SimUser> = {};
+  for (let n = 1000; n <= 1019; n++) users[String(n)] = {};
+  users['1000'] = { contact: '127.0.0.1:5070', contactParams: 'transport=UDP' };
+  return {
+    users,
+    reachability: {
+      '127.0.0.1:5070': {
+        kind: 'answer',
+        afterMs: 20,
+        phone: {
+          userAgent: 'fslab-sipp-1000',
+          allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY',
+          contactUser: '1000',
+          toTag: 'number-pid',
+          sdp: 'fslab',
+        },
+      },
+    },
+    dialplan: { '9991': { kind: 'park' } },
+    codecPrefs: VANILLA_CODEC_PREFS,
   };
 }

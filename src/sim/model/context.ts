@@ -14,6 +14,8 @@ export class SimContext {
   peakSessions = 0;
   /** switch_core_ready(): false from the start of a shutdown. */
   ready = true;
+  /** The SIP profile's codec preferences: what an outbound INVITE offers (the first lab's by default). */
+  codecPrefs: readonly string[] = ['PCMU', 'PCMA'];
   readonly startedAt: number;
 
   constructor(

@@ -1,6 +1,7 @@
 // The non-conference api commands the daemon uses: `show channels|calls [as json]`, `status`,
-// `version`, `uuid_kill`, `hupall`, and FreeSWITCH's reply to an unknown command.
-import { formatEventDateLocal } from '../event-builder.js';
+// `version`, `uuid_kill`, `uuid_dump`, `hupall`, and FreeSWITCH's reply to an unknown command.
+import { buildEvent, formatEventDateLocal } from '../event-builder.js';
+import { serializeJsonEvent, serializePlainEvent } from '../wire.js';
 import type { CallEngine } from './calls.js';
 import type { Channel } from './channel.js';
 import type { SimContext } from './context.js';
@@ -102,7 +103,8 @@ function callRow(a: Channel, hostname: string): Array<[string, string]> {
 
 function render(rows: Array<Array<[string, string]>>, json: boolean): string {
   if (json) {
-    if (rows.length === 0) return '{"row_count":0}';
+    // mod_commands writes the empty case by hand (click-to-call-dialplan-ext.txt)
+    if (rows.length === 0) return '{"row_count": 0}\n';
     const objs = rows.map(
       (r) => `{${r.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`,
     );
@@ -181,6 +183,32 @@ export function uuidKill(engine: CallEngine, args: string): string {
   if (!ch || ch.hungUp) return '-ERR No such channel!\n';
   engine.hangup(ch, cause ?? 'NORMAL_CLEARING');
   return '+OK\n';
+}
+
+/**
+ * `uuid_dump <uuid> [json|txt]` (mod_commands uuid_dump_function): the channel's data as a
+ * CHANNEL_DATA event that is not fired, only serialized: json as an event-json body (recorded in
+ * click-to-call-dialplan-ext.txt), txt url-encoded like an event-plain body. (The unencoded `plain`
+ * and `xml` forms are not modelled; they answer as txt.)
+ */
+export function uuidDump(engine: CallEngine, ctx: SimContext, args: string): string {
+  const [uuid, format = 'txt'] = args.split(' ').filter(Boolean);
+  if (!uuid) return '-USAGE: <uuid> [format]\n';
+  const ch = engine.get(uuid);
+  if (!ch || ch.destroyed) return '-ERR No such channel!\n';
+  const event = buildEvent(
+    ctx.identity,
+    {
+      name: 'CHANNEL_DATA',
+      callingFile: 'mod_commands.c',
+      callingFunction: 'uuid_dump_function',
+      callingLine: 6495,
+    },
+    [...ch.basicHeaders(), ...ch.vars.headers()],
+    undefined,
+    () => ctx.now(),
+  );
+  return format.toLowerCase() === 'json' ? serializeJsonEvent(event) : serializePlainEvent(event);
 }
 
 export function hupall(engine: CallEngine, args: string): string {

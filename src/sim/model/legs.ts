@@ -2,6 +2,7 @@
 // build the channel and its caller profile; the flows create them on the engine and drive them.
 import { Channel, L16 } from './channel.js';
 import type { SimContext } from './context.js';
+import type { PhoneStyle } from './config.js';
 import type { CallerId } from './profiles.js';
 import { derivedProfile, inheritedCallerId, OUTBOUND_CALL, outboundProfile } from './profiles.js';
 import { zeroTimes } from './caller-profile.js';
@@ -15,8 +16,10 @@ export interface LegMeta {
   dialVars: Array<[string, string]>;
   /** `user/<name>` legs: the directory user and its variables. */
   dialedUser?: { user: string; domain: string; variables: Array<[string, string]> };
-  /** SIP legs: the far end. */
-  remote?: { user: string; host: string; port: number | undefined };
+  /** SIP legs: the far end (`params`: URI parameters of a registered contact, e.g. `transport=UDP`). */
+  remote?: { user: string; host: string; port: number | undefined; params?: string };
+  /** What the far end's responses carry (outbound SIP legs). */
+  phone?: PhoneStyle;
   /** Set when the far end has replied (Caller-Network-Addr appears then). */
   originator?: Channel;
   /** The dial string as given (a bridge's current_application_data). */
@@ -63,7 +66,7 @@ export function sofiaOutboundLeg(
   ctx: SimContext,
   opts: {
     uuid: string;
-    remote: { user: string; host: string; port: number | undefined };
+    remote: { user: string; host: string; port: number | undefined; params?: string };
     caller: CallerId;
     orig?: CallerId;
     originator?: Channel;
@@ -97,7 +100,11 @@ export function sofiaOutboundLeg(
   const ch = new Channel(opts.uuid, name, 'sofia', 'outbound', profile, ctx.nextSessionId());
   if (opts.presenceId) ch.presenceId = opts.presenceId;
   // a sipp UAS at port P uses media port 6100 + 5 (P - 5070) in the lab; any even port will do
-  ch.facts.sip = newSipSession(true, 6100 + 5 * Math.max(0, (port ?? 5060) - 5070));
+  ch.facts.sip = newSipSession(
+    true,
+    6100 + 5 * Math.max(0, (port ?? 5060) - 5070),
+    opts.meta.phone?.toTag ?? 'sipp',
+  );
   return register(ch, {
     ...opts.meta,
     remote: opts.remote,

@@ -71,7 +71,13 @@ export class Placer {
         if (!user.contact) return Promise.resolve({ ok: false, cause: 'USER_NOT_REGISTERED' });
         const [host = '', portText] = user.contact.split(':');
         const domain = ep.domain ?? this.directory.domain;
-        const remote = { user: ep.user, host, port: portText ? Number(portText) : undefined };
+        const remote = {
+          user: ep.user,
+          host,
+          port: portText ? Number(portText) : undefined,
+          ...(user.contactParams ? { params: user.contactParams } : {}),
+        };
+        const reach = this.reachOf(ep.user, remote.host, remote.port);
         const ch = sofiaOutboundLeg(this.ctx, {
           uuid,
           remote,
@@ -79,22 +85,24 @@ export class Placer {
           ...(req.originator ? { originator: req.originator } : {}),
           meta: {
             ...meta,
+            ...(reach.phone ? { phone: reach.phone } : {}),
             dialedUser: { user: ep.user, domain, variables: user.variables ?? [] },
           },
           presenceId: `${ep.user}@${domain}`,
         });
-        return this.ring(ch, this.reachOf(ep.user, remote.host, remote.port), timeoutSec, req);
+        return this.ring(ch, reach, timeoutSec, req);
       }
       case 'sofia': {
         const remote = { user: ep.user, host: ep.host, port: ep.port };
+        const reach = this.reachOf(ep.user, ep.host, ep.port);
         const ch = sofiaOutboundLeg(this.ctx, {
           uuid,
           remote,
           caller,
           ...(req.originator ? { originator: req.originator } : {}),
-          meta,
+          meta: { ...meta, ...(reach.phone ? { phone: reach.phone } : {}) },
         });
-        return this.ring(ch, this.reachOf(ep.user, ep.host, ep.port), timeoutSec, req);
+        return this.ring(ch, reach, timeoutSec, req);
       }
       case 'loopback': {
         const [a, b] = loopbackPair(this.ctx, {

@@ -17,7 +17,7 @@ import { legMeta } from './legs.js';
 import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
 import { SimContext } from './context.js';
-import { hupall, showCommand, statusReply, uuidKill, VERSION_REPLY } from './core-api.js';
+import { hupall, showCommand, statusReply, uuidDump, uuidKill, VERSION_REPLY } from './core-api.js';
 import { DEFAULT_HEARTBEAT_MS, fireHeartbeat, fireShutdown } from './core-events.js';
 import { parseOriginate } from './dial-string.js';
 import { EventQueue } from './event-queue.js';
@@ -47,6 +47,8 @@ export interface SimSwitchOptions {
   /** Where the global member-id and session counters start (the transcripts' FreeSWITCH was at 13). */
   firstMemberId?: number;
   firstSessionId?: number;
+  /** The SIP profile's codec preferences (`global_codec_prefs`); default PCMU,PCMA as in the first lab. */
+  codecPrefs?: string[];
 }
 
 export class SimSwitch implements SimApi {
@@ -77,6 +79,7 @@ export class SimSwitch implements SimApi {
       options.firstMemberId ?? 1,
       options.firstSessionId ?? 1,
     );
+    if (options.codecPrefs) this.ctx.codecPrefs = options.codecPrefs;
     for (const [name, user] of Object.entries(options.users ?? {})) this.setUser(name, user);
     for (const [target, r] of Object.entries(options.reachability ?? {})) this.reach.set(target, r);
     for (const [ext, t] of Object.entries(options.dialplan ?? {})) this.plan.set(ext, t);
@@ -185,6 +188,8 @@ export class SimSwitch implements SimApi {
         return VERSION_REPLY;
       case 'uuid_kill':
         return uuidKill(this.engine, args);
+      case 'uuid_dump':
+        return uuidDump(this.engine, this.ctx, args);
       case 'hupall':
         return hupall(this.engine, args);
       case 'global_getvar':

@@ -20,6 +20,9 @@ export const SIP_RESPONSE = [
   'sip_reply_port',
   'sip_network_ip',
   'sip_network_port',
+  // headers only some phones send (the second lab's sipp scenario)
+  'sip_user_agent',
+  'sip_allow',
   'sip_recover_contact',
   'sip_full_via',
   'sip_recover_via',
@@ -29,6 +32,7 @@ export const SIP_RESPONSE = [
   'sip_from_user',
   'sip_from_uri',
   'sip_from_host',
+  'sip_to_params',
   'sip_to_user',
   'sip_to_port',
   'sip_to_uri',

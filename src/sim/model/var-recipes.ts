@@ -41,7 +41,12 @@ export function cdrVars(ch: Channel): string[] {
 
 /** Applies a recipe to a channel, computing each value at the moment it is set. */
 export function setVars(ctx: SimContext, ch: Channel, ops: readonly VarOp[]): void {
-  const env: ValueEnv = { now: ctx.now(), localIp: ctx.domain, domain: ctx.domain };
+  const env: ValueEnv = {
+    now: ctx.now(),
+    localIp: ctx.domain,
+    domain: ctx.domain,
+    codecPrefs: ctx.codecPrefs,
+  };
   for (const op of ops) {
     if (typeof op === 'string') {
       const value = varValue(op, ch, env);

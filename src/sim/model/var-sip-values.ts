@@ -19,6 +19,9 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
   const sip = ch.facts.sip;
   const remote = meta.remote;
   const hostPort = remote ? `${remote.host}${remote.port === undefined ? '' : `:${remote.port}`}` : '';
+  // a registered contact's URI parameters go wherever FreeSWITCH writes the contact it dials
+  const params = remote?.params ? `;${remote.params}` : '';
+  const phone = meta.phone;
   const originator = meta.originator;
   switch (name) {
     case 'sip_profile_name':
@@ -34,15 +37,21 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
     case 'audio_media_flow':
       return undefined; // set explicitly by the recipes (it changes during the call)
     case 'sip_destination_url':
-      return `sip:${remote?.user}@${hostPort}`;
+      return `sip:${remote?.user}@${hostPort}${params}`;
     case 'sip_req_uri':
       return ch.direction === 'outbound'
-        ? `${remote?.user}@${hostPort}`
+        ? `${remote?.user}@${hostPort}${params}`
         : `${p.destinationNumber}@${env.localIp}:5060`;
     case 'rtp_use_codec_string':
       return originator && ch.endpoint === 'sofia' && ch.direction === 'outbound'
         ? originatorCodec(originator)
-        : 'PCMU,PCMA';
+        : env.codecPrefs.join(',');
+    case 'sip_user_agent':
+      return ch.direction === 'outbound' ? phone?.userAgent : undefined;
+    case 'sip_allow':
+      return ch.direction === 'outbound' ? phone?.allow : undefined;
+    case 'sip_to_params':
+      return ch.direction === 'outbound' && remote?.params ? remote.params : undefined;
     case 'local_media_ip':
     case 'advertised_media_ip':
     case 'sip_local_network_addr':
@@ -51,7 +60,7 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
     case 'local_media_port':
       return sip && String(sip.localMediaPort);
     case 'rtp_local_sdp_str':
-      return sip && localSdp(sip, env.localIp, ch.direction === 'outbound' && !originator);
+      return sip && localSdp(sip, env.localIp, ch.direction === 'outbound' && !originator, env.codecPrefs);
     case 'sip_to_host':
       // before the far end answers FreeSWITCH records the request's host:port
       if (ch.direction !== 'outbound') return env.localIp;
@@ -70,8 +79,10 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
     case 'sip_contact_port':
     case 'sip_from_port':
       return remote?.port === undefined ? undefined : String(remote.port);
-    case 'sip_recover_contact':
-      return `<sip:${hostPort};transport=UDP>`;
+    case 'sip_recover_contact': {
+      const user = ch.direction === 'outbound' && phone?.contactUser ? `${phone.contactUser}@` : '';
+      return `<sip:${user}${hostPort};transport=UDP>`;
+    }
     case 'sip_full_via':
     case 'sip_recover_via':
       return ch.direction === 'outbound'
@@ -98,7 +109,7 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
     }
     case 'sip_full_to':
       return ch.direction === 'outbound'
-        ? `<sip:${remote?.user}@${hostPort}>;tag=${sip?.remoteTag}`
+        ? `<sip:${remote?.user}@${hostPort}${params}>;tag=${sip?.remoteTag}`
         : `${meta.builtinUac ? `${p.destinationNumber} ` : ''}<sip:${p.destinationNumber}@${env.localIp}:5060>${ch.facts.apps.length ? `;tag=${sip?.localTag}` : ''}`;
     case 'sip_from_user':
     case 'sip_from_user_stripped':
@@ -123,9 +134,9 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
     case 'sip_contact_params':
       return 'transport=UDP';
     case 'sip_contact_user':
-      return ch.direction === 'outbound' ? 'nobody' : remote?.user;
+      return ch.direction === 'outbound' ? (phone?.contactUser ?? 'nobody') : remote?.user;
     case 'sip_contact_uri':
-      return `${ch.direction === 'outbound' ? 'nobody' : remote?.user}@${hostPort}`;
+      return `${ch.direction === 'outbound' ? (phone?.contactUser ?? 'nobody') : remote?.user}@${hostPort}`;
     case 'sip_to_tag':
       return ch.direction === 'outbound' ? sip?.remoteTag : sip?.localTag;
     case 'sip_from_tag':
@@ -144,7 +155,12 @@ export function sipVarValue(name: string, ch: Channel, env: ValueEnv): string | 
       return originator?.direction === 'inbound' ? '69' : '70';
     case 'switch_r_sdp':
       return remote && sip
-        ? remoteSdp(remote.host, sip.remoteMediaPort, !meta.builtinUac && ch.direction === 'inbound')
+        ? remoteSdp(
+            remote.host,
+            sip.remoteMediaPort,
+            !meta.builtinUac && ch.direction === 'inbound',
+            phone?.sdp,
+          )
         : undefined;
     case 'switch_m_sdp': {
       // the SDP the other leg received: the originator's for a new leg, the peer's after a bridge

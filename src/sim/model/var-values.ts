@@ -44,6 +44,8 @@ export interface ValueEnv {
   /** The switch's SIP/RTP address (127.0.0.1 in the lab). */
   localIp: string;
   domain: string;
+  /** The SIP profile's codec preferences. */
+  codecPrefs: readonly string[];
 }
 
 const secs = (us: number): number => Math.floor(us / 1e6);
