@@ -89,22 +89,19 @@ describe('bodies match the seed examples', () => {
     expect(typeof entry['extension']).toBe('string');
   });
 
-  it('/my/conferences/{name}: setting carries every seed element in seed order, plus the seed-003 ones', async () => {
+  it("/my/conferences/{name}: setting carries the seed's elements in seed order; the seed-003 ones only when extended", async () => {
     const section = seedSection('View user conference details', '/my/conferences/{name}');
     const seed = elementPaths(seedXml(section, 'setting'));
     const xml = await (await get('/my/conferences/alice-conf')).text();
     const ours = elementPaths(xml);
     expect(isSubsequence(seed, ours), `${seed.join(',')} in ${ours.join(',')}`).toBe(true);
-    for (const extra of [
-      'muteOnEntry',
-      'endOnOwnerExit',
-      'ownerRequired',
-      'moderatorPin',
-      'attendeeNotification',
-    ]) {
-      expect(ours).toContain(`setting/${extra}`);
-    }
-    expect(ours).toContain('setting/delegates/delegate');
+    const extras = ['muteOnEntry', 'endOnOwnerExit', 'ownerRequired', 'moderatorPin', 'attendeeNotification'];
+    for (const extra of extras) expect(ours).not.toContain(`setting/${extra}`);
+    expect(ours).not.toContain('setting/delegates');
+    const extended = elementPaths(await (await get('/my/conferences/alice-conf?extended=true')).text());
+    for (const extra of extras) expect(extended).toContain(`setting/${extra}`);
+    expect(extended).toContain('setting/delegates/delegate');
+    expect(extended.slice(0, ours.length)).toEqual(ours);
 
     const json = (await (await get('/my/conferences/alice-conf?format=json')).json()) as Record<
       string,
@@ -114,12 +111,11 @@ describe('bodies match the seed examples', () => {
     const keys = Object.keys(json['setting'] ?? {});
     const seedKeys = seedJsonKeys(section).filter((k) => k !== 'setting');
     expect(isSubsequence(seedKeys, keys)).toBe(true);
-    expect(json['setting']).toMatchObject({
-      maxMembers: 0,
-      autorecorded: false,
-      moh: 'FILES_SRC',
-      delegates: ['201'],
-    });
+    expect(json['setting']).toMatchObject({ maxMembers: 0, autorecorded: false, moh: 'FILES_SRC' });
+    const full = await jsonOf<{ setting: Record<string, unknown> }>(
+      await get('/my/conferences/alice-conf?format=json&extended=true'),
+    );
+    expect(full.setting).toMatchObject({ delegates: ['201'], extension: '3000' });
   });
 
   it('/my/logindetails: login-details with exactly the seed elements; JSON the same keys', async () => {
@@ -204,16 +200,19 @@ describe('hostile strings', () => {
 });
 
 describe('PUT /my/conferences/{name}', () => {
-  it('the XML a client GETs can be PUT back unchanged; XML changes apply', async () => {
-    const xml = await (await get('/my/conferences/alice-conf')).text();
-    const same = await f.request('PUT', '/my/conferences/alice-conf', {
-      auth: OWNER,
-      text: xml,
-      contentType: 'application/xml',
-    });
-    expect(same.status).toBe(200);
-    expect(await same.text()).toBe(xml);
+  it('the XML a client GETs (sipX or extended) can be PUT back unchanged; XML changes apply', async () => {
+    for (const query of ['', '?extended=true']) {
+      const xml = await (await get(`/my/conferences/alice-conf${query}`)).text();
+      const same = await f.request('PUT', `/my/conferences/alice-conf${query}`, {
+        auth: OWNER,
+        text: xml,
+        contentType: 'application/xml',
+      });
+      expect(same.status).toBe(200);
+      expect(await same.text()).toBe(xml);
+    }
 
+    const xml = await (await get('/my/conferences/alice-conf?extended=true')).text();
     const changed = xml
       .replace('<maxMembers>0</maxMembers>', '<maxMembers>25</maxMembers>')
       .replace('<muteOnEntry>false</muteOnEntry>', '<muteOnEntry>true</muteOnEntry>')
