@@ -266,6 +266,112 @@ describe('PUT /my/conferences/{name}', () => {
     expect(await f.store.getConference('alice-conf')).toMatchObject({ maxMembers: 0, moh: 'FILES_SRC' });
   });
 
+  it('GET → PUT back unchanged answers 200 and loses nothing, in XML and JSON, sipX and extended', async () => {
+    const before = await f.store.getConference('alice-conf');
+    for (const query of ['', '?extended=true']) {
+      for (const json of [false, true]) {
+        const accept: Record<string, string> = json ? { Accept: 'application/json' } : {};
+        const got = await get(`/my/conferences/alice-conf${query}`, accept);
+        const text = await got.text();
+        const res = await f.request('PUT', `/my/conferences/alice-conf${query}`, {
+          auth: OWNER,
+          text,
+          contentType: json ? 'application/json' : 'application/xml',
+          headers: accept,
+        });
+        expect(res.status, `${query} json=${json}`).toBe(200);
+        expect(await res.text()).toBe(text);
+        expect(await f.store.getConference('alice-conf')).toEqual(before);
+      }
+    }
+  });
+
+  it("accepts every field sipX's own setting had, in sipX's XML and JSON; moderatorCode is the moderator PIN", async () => {
+    // The document sipXconfig's UserConferenceResource answered (RepresentableFull, in its order).
+    const sipxXml =
+      '<setting><enabled>true</enabled><name>alice-conf</name><description>From sipX</description>' +
+      '<autorecorded>true</autorecorded><accessCode>1234</accessCode><moderatorCode>5678</moderatorCode>' +
+      '<quickstart>false</quickstart><video>true</video><sendActiveVideoOnly>true</sendActiveVideoOnly>' +
+      '<maxMembers>12</maxMembers><moh>NONE</moh><moderatedRoom>true</moderatedRoom>' +
+      '<publicRoom>true</publicRoom></setting>';
+    const xml = await f.request('PUT', '/my/conferences/alice-conf', {
+      auth: OWNER,
+      text: sipxXml,
+      contentType: 'text/xml',
+    });
+    expect(xml.status).toBe(200);
+    expect(await xml.text()).toContain(sipxXml);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({
+      description: 'From sipX',
+      autorecorded: true,
+      accessCode: '1234',
+      moderatorPin: '5678',
+      quickstart: false,
+      video: true,
+      sendActiveVideoOnly: true,
+      maxMembers: 12,
+      moh: 'NONE',
+      moderatedRoom: true,
+      publicRoom: true,
+      delegates: ['201'],
+      muteOnEntry: false,
+    });
+
+    // The same in JSON, wrapped as sipX answered it and bare; null leaves a field as it is (sipX's PUT did).
+    const wrapped = await f.request('PUT', '/my/conferences/alice-conf?format=json', {
+      auth: OWNER,
+      body: { setting: { moderatorCode: '1111', video: false, publicRoom: null, description: null } },
+    });
+    expect(wrapped.status).toBe(200);
+    expect((await jsonOf(wrapped))['setting']).toMatchObject({
+      moderatorCode: '1111',
+      video: false,
+      publicRoom: true,
+      description: 'From sipX',
+    });
+    const bare = await f.request('PUT', '/my/conferences/alice-conf', {
+      auth: OWNER,
+      body: { moderatedRoom: false, sendActiveVideoOnly: false },
+    });
+    expect(bare.status).toBe(200);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({
+      moderatorPin: '1111',
+      moderatedRoom: false,
+      sendActiveVideoOnly: false,
+      video: false,
+    });
+
+    // The seed's older, shorter setting (no description, codes) is accepted as well.
+    const seedXml =
+      '<setting><enabled>true</enabled><name>alice-conf</name><autorecorded>false</autorecorded>' +
+      '<quickstart>true</quickstart><video>false</video><sendActiveVideoOnly>false</sendActiveVideoOnly>' +
+      '<maxMembers>0</maxMembers><moh>FILES_SRC</moh><moderatedRoom>false</moderatedRoom>' +
+      '<publicRoom>true</publicRoom></setting>';
+    const seed = await f.request('PUT', '/my/conferences/alice-conf', {
+      auth: OWNER,
+      text: seedXml,
+      contentType: 'application/xml',
+    });
+    expect(seed.status).toBe(200);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({ moderatorPin: '1111', maxMembers: 0 });
+  });
+
+  it('400 for moderatorCode and moderatorPin that disagree, and for fields no sipX setting had', async () => {
+    const put = (setting: Record<string, unknown>) =>
+      f.request('PUT', '/my/conferences/alice-conf?format=json', { auth: OWNER, body: { setting } });
+    const disagree = await put({ moderatorCode: '1', moderatorPin: '2' });
+    expect(disagree.status).toBe(400);
+    expect((await jsonOf(disagree))['field']).toBe('moderatorCode');
+    expect((await put({ moderatorCode: '3', moderatorPin: '3' })).status).toBe(200);
+    for (const unknown of ['route', 'owner', 'participantAccessCode', 'videoConference', 'id']) {
+      const res = await put({ [unknown]: 'x' });
+      expect(res.status, unknown).toBe(400);
+      expect((await jsonOf(res))['field'], unknown).toBe(unknown);
+    }
+    expect((await put({ moderatorCode: 'abc' })).status).toBe(400);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({ moderatorPin: '3' });
+  });
+
   it('a delegate may change settings but not the delegates; the owner may', async () => {
     const delegate = basic(USERS.delegate.userName, PASSWORDS.delegate);
     const put = (auth: string, setting: unknown) =>
