@@ -10,6 +10,7 @@ const SCHEMA_KEYWORDS = new Set([
   '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf',
   'oneOf', 'allOf', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'description', 'format',
   'default', 'maxItems', 'minItems', 'uniqueItems', 'exclusiveMinimum', 'exclusiveMaximum', 'not',
+  'xml', // OpenAPI's own Schema Object keyword: element names in XML
 ]); // prettier-ignore
 const JSON_TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean', 'null']);
 

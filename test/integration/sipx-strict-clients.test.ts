@@ -1,7 +1,9 @@
 // Issue 12 acceptance: the sipX resources carry exactly sipX's element set, in sipX's order, in XML and
 // JSON, so strict sipX clients (XStream without ignoreUnknownElements, Jackson failing on unknown
 // properties) parse them; the daemon's extras come only with ?extended=true. Checked against a
-// daemon with live members (one talking) and a live bridged call, like the demo serves.
+// daemon with live members (one talking) and a live bridged call, like the demo serves. The same answers
+// are held to the response schemas of the daemon's OpenAPI document, and the event stream's messages
+// of that activity to its StreamMessage component.
 //
 // The lists below are the contract, written out here on purpose (not imported from src/), from sipX's
 // own classes in SIPfoundry/legacy-sipxecs sipXconfig/web/src/org/sipfoundry/sipxconfig/rest/:
@@ -18,6 +20,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdrsOf } from '../helpers/click-to-call.js';
+import { componentValidator } from '../helpers/openapi-validate.js';
+import { connectStream, type StreamConnection } from '../helpers/ws-client.js';
 import { startConferenceHarness, type ConferenceHarness } from '../helpers/conference-harness.js';
 import {
   jacksonRead,
@@ -85,6 +89,8 @@ interface Shape {
 
 interface Resource {
   name: string;
+  /** The JSON document's OpenAPI components: sipX's form and the ?extended=true one. */
+  schemas: [sipx: string, extended: string];
   path: string;
   as: 'owner' | 'admin';
   shape: Shape;
@@ -96,6 +102,7 @@ interface Resource {
 const RESOURCES: Resource[] = [
   {
     name: 'conference details',
+    schemas: ['ConferenceDetailsDocument', 'ExtendedConferenceDetailsDocument'],
     path: '/my/conferencedetails/alice-conf',
     as: 'owner',
     shape: { root: 'conference', fields: CONFERENCE, lists: { members: { item: 'member', fields: MEMBER } } },
@@ -104,6 +111,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'active cdrs',
+    schemas: ['CdrsDocument', 'ExtendedCdrsDocument'],
     path: '/my/activecdrs',
     as: 'owner',
     shape: { root: 'cdrs', item: 'cdr', fields: CDR },
@@ -112,6 +120,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: "a user's active cdrs (admin)",
+    schemas: ['CdrsDocument', 'ExtendedCdrsDocument'],
     path: '/activecdrs/200',
     as: 'admin',
     shape: { root: 'cdrs', item: 'cdr', fields: CDR },
@@ -120,6 +129,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'conferences',
+    schemas: ['ConferencesDocument', 'ConferencesDocument'],
     path: '/my/conferences',
     as: 'owner',
     shape: { root: 'conferences', item: 'conference', fields: CONFERENCE_SUMMARY },
@@ -128,6 +138,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'setting',
+    schemas: ['SettingDocument', 'ExtendedSettingDocument'],
     path: '/my/conferences/alice-conf',
     as: 'owner',
     shape: { root: 'setting', fields: SETTING },
@@ -136,6 +147,7 @@ const RESOURCES: Resource[] = [
   },
   {
     name: 'login details',
+    schemas: ['LoginDetailsDocument', 'LoginDetailsDocument'],
     path: '/my/logindetails',
     as: 'owner',
     shape: { root: 'login-details', fields: LOGIN_DETAILS },
@@ -206,10 +218,13 @@ function extendedShape(shape: Shape): Shape {
 }
 
 let h: ConferenceHarness;
+let streams: StreamConnection[] = [];
+let openapi: object;
 const bodies = new Map<string, { xml: string; json: unknown; extendedXml: string; extendedJson: unknown }>();
 
 beforeAll(async () => {
   h = await startConferenceHarness();
+  streams = [await connectStream(h.url, 'owner'), await connectStream(h.url, 'admin')];
   // Live members (one talking) and a live bridged call, as in the demo.
   await h.join('200');
   const talker = await h.join('201');
@@ -219,6 +234,7 @@ beforeAll(async () => {
   expect(call.status).toBe(200);
   await h.eventually(async () => (await cdrsOf(h, 'owner')).some((c) => c.state === 'bridged'));
 
+  openapi = (await (await h.request('GET', '/openapi.json')).json()) as object;
   for (const r of RESOURCES) {
     const get = async (query: string, json: boolean) => {
       const res = await h.request('GET', `${r.path}${query}`, { as: r.as, ...(json ? { json: true } : {}) });
@@ -235,6 +251,7 @@ beforeAll(async () => {
   }
 }, 30_000);
 afterAll(async () => {
+  for (const stream of streams) stream.close();
   await h?.close();
 });
 
@@ -302,5 +319,38 @@ describe('strict clients (XStream-like and Jackson-like over the clients’ clas
     expect(() =>
       xstreamRead(details.replace(/<id>[^<]*/, '<id>1.5'), STRICT_CLIENTS.conferenceDetails),
     ).toThrow(/int/);
+  });
+});
+
+describe("the daemon's answers match its OpenAPI document", () => {
+  it('each JSON answer validates against its schema: sipX form by default, the extended form when asked', () => {
+    const validate = componentValidator(openapi);
+    for (const r of RESOURCES) {
+      const b = bodies.get(r.name)!;
+      const [sipx, extended] = r.schemas;
+      expect(validate(sipx, b.json), r.name).toEqual([]);
+      expect(validate(extended, b.extendedJson), r.name).toEqual([]);
+      // Where the forms differ, neither answer passes for the other (the data has members and a call).
+      if (sipx !== extended) {
+        expect(validate(extended, b.json), r.name).not.toEqual([]);
+        expect(validate(sipx, b.extendedJson), r.name).not.toEqual([]);
+      }
+    }
+  });
+
+  it('every event stream message of that activity validates against StreamMessage', async () => {
+    const validate = componentValidator(openapi);
+    for (const stream of streams) await stream.waitFor((m) => m.type === 'call.bridged');
+    const messages = streams.flatMap((s) => s.messages);
+    const types = new Set(messages.map((m) => m.type));
+    for (const type of [
+      'snapshot',
+      'member.joined',
+      'member.talking-started',
+      'call.created',
+      'call.bridged',
+    ])
+      expect(types, type).toContain(type);
+    for (const message of messages) expect(validate('StreamMessage', message), message.type).toEqual([]);
   });
 });
