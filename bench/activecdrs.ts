@@ -36,6 +36,7 @@ const SCRYPT = { N: 1024, r: 8, p: 1 };
 const CONCURRENCY = 32;
 const ROUNDS = 5;
 const ROUND_MS = 1000;
+const EXTENDED_PATH = '/my/activecdrs?extended=true';
 
 const userName = (i: number) => String(FIRST_USER + (i % USERS));
 const basic = (user: string) => `Basic ${Buffer.from(`${user}:${PASSWORD}`).toString('base64')}`;
@@ -268,14 +269,17 @@ export async function benchActiveCdrs(): Promise<string[]> {
     await load(portOf(daemon), { durationMs: 60_000, maxRequests: 3 * USERS });
     await load(portOf(bare), { durationMs: 500 });
     await load(portOf(daemon), { durationMs: 500, path: '/bench/constant' });
+    await load(portOf(daemon), { durationMs: 500, path: EXTENDED_PATH });
     // Interleaved short rounds: other load on the machine hits all three alike, and the ratio is taken
     // per round (the median of the rounds is reported).
-    const rounds: Array<{ bare: LoadResult; stack: LoadResult; daemon: LoadResult }> = [];
+    const rounds: Array<{ bare: LoadResult; stack: LoadResult; daemon: LoadResult; extended: LoadResult }> =
+      [];
     for (let round = 0; round < ROUNDS; round++)
       rounds.push({
         bare: await load(portOf(bare), { durationMs: ROUND_MS }),
         stack: await load(portOf(daemon), { durationMs: ROUND_MS, path: '/bench/constant' }),
         daemon: await load(portOf(daemon), { durationMs: ROUND_MS }),
+        extended: await load(portOf(daemon), { durationMs: ROUND_MS, path: EXTENDED_PATH }),
       });
     const asked = await load(portOf(ask), { durationMs: 5000, maxRequests: 5, concurrency: 1 });
 
@@ -285,6 +289,8 @@ export async function benchActiveCdrs(): Promise<string[]> {
     const vsBare = median(rounds.map((r) => rps(r.daemon) / rps(r.bare)));
     const vsStack = median(rounds.map((r) => rps(r.daemon) / rps(r.stack)));
     const daemonRps = median(rounds.map((r) => rps(r.daemon)));
+    const extendedRps = median(rounds.map((r) => rps(r.extended)));
+    const extendedVsDefault = median(rounds.map((r) => rps(r.extended) / rps(r.daemon)));
     const vsAsk = daemonRps / rps(asked);
     const describe = (name: string, r: LoadResult) => {
       const sorted = [...r.latenciesMs].sort((x, y) => x - y);
@@ -306,6 +312,10 @@ export async function benchActiveCdrs(): Promise<string[]> {
       'daemon /my/activecdrs:               ',
       best((r) => r.daemon),
     );
+    describe(
+      'daemon /my/activecdrs?extended=true: ',
+      best((r) => r.extended),
+    );
     describe('(b) show channels as json per request:', asked);
     console.log(
       `per-round ratios daemon/bare: ${rounds.map((r) => fmt(rps(r.daemon) / rps(r.bare), 2)).join(' ')}`,
@@ -319,6 +329,12 @@ export async function benchActiveCdrs(): Promise<string[]> {
         vsBare >= 0.8,
       ),
       report('/my/activecdrs vs the daemon stack with a constant body', `${fmt(vsStack, 2)}x`, '—', true),
+      report(
+        `/my/activecdrs?extended=true (uuid, state), req/s; vs sipX's form`,
+        `${fmt(extendedRps)} (${fmt(extendedVsDefault, 2)}x)`,
+        '—',
+        true,
+      ),
       report(
         '/my/activecdrs vs `show channels as json` per request',
         `${fmt(vsAsk)}x`,

@@ -169,5 +169,4 @@ export const PROFILE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const relation = keyword(['nospeak', 'nohear', 'clear']);
 export const stopMode = keyword(['current', 'all', 'async', 'last']);
-export const recordAction = keyword(['stop', 'status', 'duration']);
 export const allKeyword = keyword(['all']);

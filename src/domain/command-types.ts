@@ -26,8 +26,12 @@ export type TypedCommand =
   /** The route must check that the caller also owns (or is delegate of) `targetConference`. */
   | { name: 'transfer'; targetConference: string; profile: string | undefined; members: number[] }
   | { name: 'dial' | 'bgdial'; destination: DialDestination; callerId: CallerId }
-  /** Sent as `bgdial user/<user>@<domain>`; the route answers `Invitation sent`. */
-  | { name: 'invite' | 'inviteim'; user: string; dialString: string; callerId: CallerId }
+  /**
+   * Sent as `bgdial <dialString>`: user/<user>@<domain> for a known user, else (invite of a number or
+   * SIP URI, through the dial policy) loopback/<number>/<context> or sofia/<profile>/<user>@<host>;
+   * `user` is the known user invited, if any. The route answers `Invitation sent`.
+   */
+  | { name: 'invite' | 'inviteim'; user: string | undefined; dialString: string; callerId: CallerId }
   | { name: 'record'; action: 'start'; path: string }
   | { name: 'record'; action: 'stop' | 'status' | 'duration' }
   | { name: 'norecord'; target: string };
@@ -46,6 +50,10 @@ export interface CommandContext {
   /** Absolute directory `record` writes to. */
   recordingsDir: string;
   dialPolicy: DialPolicy;
+  /** Dialplan context `invite` dials numbers in (`DIALPLAN_CONTEXT`), as click-to-call does. */
+  dialplanContext: string;
+  /** Sofia profile for SIP URIs outside the domain (`SIP_PROFILE`). */
+  sipProfile: string;
   /** FreeSWITCH conference profile for `transfer` targets (`name@profile`); FreeSWITCH's default if unset. */
   conferenceProfile?: string;
   /** Caller ID for dial/bgdial/invite when the URL gives none: the conference's or the owner's. */

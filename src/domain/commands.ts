@@ -7,13 +7,13 @@ import {
   conferenceName,
   dtmfDigits,
   energyLevel,
+  keyword,
   memberId,
   memberOrAsync,
   memberTarget,
   MAX_TRANSFER_MEMBERS,
   pinDigits,
   PROFILE_NAME_RE,
-  recordAction,
   relation,
   sayText,
   stopMode,
@@ -38,7 +38,8 @@ import {
   userDialString,
 } from './dial-policy.js';
 import { outcallDialString } from './member-flags.js';
-import { checkDaemonRecording, recordingPath } from './recording.js';
+import { resolveInviteTarget } from './invite-target.js';
+import { checkDaemonRecording, namedRecordingPath, recordingFileName, recordingPath } from './recording.js';
 import { resolveSound } from './sounds.js';
 import type { Check } from './url-decoding.js';
 import { fail, ok } from './url-decoding.js';
@@ -50,13 +51,23 @@ const text = (label: string, max: number): Grammar<string> => ({
     raw.length > 0 && raw.length <= max ? ok(raw) : fail(`expected ${label}, 1-${max} characters`),
 });
 
-const userName: Grammar<string> = {
-  label: '<user_name>',
-  parse: (raw) => (USER_NAME_RE.test(raw) ? ok(raw) : fail('not a user name')),
-};
 const imId: Grammar<string> = {
   label: '<im_id>',
   parse: (raw) => (IM_ID_RE.test(raw) ? ok(raw) : fail('not an IM id')),
+};
+
+/**
+ * `record`'s argument: `start` (what sipX's recording service called a bare `record`), `stop`,
+ * `status`, `duration` (matched case-insensitively), or else a file name (recording.ts's grammar).
+ */
+const recordArgument: Grammar<'start' | 'stop' | 'status' | 'duration' | { file: string }> = {
+  label: 'start|stop|status|duration|<file_name>',
+  parse(raw) {
+    const action = keyword(['start', 'stop', 'status', 'duration']).parse(raw);
+    if (action.ok) return action;
+    const name = recordingFileName(raw);
+    return name.ok ? ok({ file: raw }) : name;
+  },
 };
 
 const memberCommand = (name: MemberCommandName, description: string): CommandEntry =>
@@ -108,22 +119,27 @@ export function textCommandUsable(command: 'say' | 'saymember', conference: stri
     : ok(true);
 }
 
-async function inviteUser(
+function invitation(
   name: 'invite' | 'inviteim',
+  target: Check<{ user: string | undefined; dialString: string }>,
+  ctx: CommandContext,
+): Check<CommandOf<'invite' | 'inviteim'>> {
+  if (!target.ok) return target;
+  const callerId = resolveCallerId({}, ctx.defaultCallerId);
+  if (!callerId.ok) return callerId;
+  const { user, dialString } = target.value;
+  return ok({ name, user, dialString: legDialString(ctx, user, dialString), callerId: callerId.value });
+}
+
+/** inviteim: the user with this IM id, dialled as user/<name>@<domain>. */
+async function imUser(
   user: string | undefined,
   ctx: CommandContext,
-): Promise<Check<CommandOf<'invite' | 'inviteim'>>> {
+): Promise<Check<{ user: string; dialString: string }>> {
   if (user === undefined || !USER_NAME_RE.test(user) || !(await ctx.userExists(user)))
     return fail('unknown user');
   if (!isSafeHost(ctx.domain)) return fail('the SIP domain is not configured safely');
-  const callerId = resolveCallerId({}, ctx.defaultCallerId);
-  if (!callerId.ok) return callerId;
-  return ok({
-    name,
-    user,
-    dialString: legDialString(ctx, user, userDialString(user, ctx.domain)),
-    callerId: callerId.value,
-  });
+  return ok({ user, dialString: userDialString(user, ctx.domain) });
 }
 
 /** A leg the conference dials: with the member's flags and who placed it, when the route gave them. */
@@ -251,11 +267,12 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
   ),
   defineCommand({
     name: 'invite',
-    description: 'Call a user (by user name) into the conference.',
-    args: [req('user', userName)],
+    description:
+      'Call a user (by user name) into the conference; or a phone number or SIP URI, through the dialplan and the dial policy.',
+    args: [req('target', text('<user_name|number|sip_uri>', 256))],
     permission: 'owner-within-dial-policy',
     answer: 'invitation-sent',
-    build: ([user], ctx) => inviteUser('invite', user, ctx),
+    build: async ([target], ctx) => invitation('invite', await resolveInviteTarget(target, ctx), ctx),
     toEsl: (cmd) => ['bgdial', cmd.dialString, ...callerIdWords(cmd.callerId)],
   }),
   defineCommand({
@@ -264,17 +281,22 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
     args: [req('im_id', imId)],
     permission: 'owner-within-dial-policy',
     answer: 'invitation-sent',
-    build: async ([im], ctx) => inviteUser('inviteim', await ctx.userByImId(im), ctx),
+    build: async ([im], ctx) => invitation('inviteim', await imUser(await ctx.userByImId(im), ctx), ctx),
     toEsl: (cmd) => ['bgdial', cmd.dialString, ...callerIdWords(cmd.callerId)],
   }),
   defineCommand({
     name: 'record',
-    description: 'Start recording to a file the daemon picks; stop; or report status / seconds recorded.',
-    args: [opt('action', recordAction)],
+    description:
+      'Start recording to a file the daemon picks, or to a plain file name (.wav, .mp3, .flac; none: .wav) in the recordings directory; stop; or report status / seconds recorded.',
+    args: [opt('action', recordArgument)],
     answer: 'record',
     build: ([action], ctx) => {
-      if (action !== undefined) return ok({ name: 'record', action });
-      const path = recordingPath(ctx.recordingsDir, ctx.conferenceName, (ctx.now ?? (() => new Date()))());
+      if (action === 'stop' || action === 'status' || action === 'duration')
+        return ok({ name: 'record', action });
+      const path =
+        action === undefined || action === 'start'
+          ? recordingPath(ctx.recordingsDir, ctx.conferenceName, (ctx.now ?? (() => new Date()))())
+          : namedRecordingPath(ctx.recordingsDir, action.file);
       return path.ok ? ok({ name: 'record', action: 'start', path: path.value }) : path;
     },
     toEsl: (cmd) => {

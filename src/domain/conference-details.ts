@@ -1,6 +1,7 @@
 // The sipX `conference` details document of /my/conferencedetails/{confName}: the stored conference's
-// extension and description, the live lock state, and one `member` per live member (seed 000's fields,
-// plus talking / moderator / joinTime). Pure: the route resolves members to store users first.
+// extension and description, the live lock state, and one `member` per live member: exactly sipX's
+// fields by default (sipx-elements.ts), plus talking / moderator / joinTime when extended (and in the
+// event stream's member view). Pure: the route resolves members to store users first.
 import type { Conference as LiveConference, Member } from '../state/conferences.js';
 import type { Conference } from './conferences.js';
 
@@ -10,6 +11,7 @@ export interface MemberIdentity {
   imId: string | undefined;
 }
 
+/** sipX's `member` (UserConferenceDetailsResource.Member), in its order. */
 export interface MemberDetails {
   id: number;
   name: string;
@@ -20,17 +22,21 @@ export interface MemberDetails {
   energyLevel: number;
   canHear: boolean;
   canSpeak: boolean;
+}
+
+/** A member with the daemon's extras, after sipX's fields. */
+export interface ExtendedMemberDetails extends MemberDetails {
   talking: boolean;
   moderator: boolean;
   /** Epoch ms. */
   joinTime: number;
 }
 
-export interface ConferenceDetails {
+export interface ConferenceDetails<M extends MemberDetails = MemberDetails> {
   extension: string;
   description: string;
   locked: boolean;
-  members: MemberDetails[];
+  members: M[];
 }
 
 /**
@@ -43,7 +49,23 @@ export function memberName(member: Member, identity: MemberIdentity | undefined)
   return member.callerIdNumber !== '' ? member.callerIdNumber : member.callerIdName;
 }
 
-export function memberDetails(member: Member, identity: MemberIdentity | undefined): MemberDetails {
+/** sipX's member fields only, in sipX's order. */
+export function sipxMemberDetails(member: Member, identity: MemberIdentity | undefined): MemberDetails {
+  return {
+    id: member.id,
+    name: memberName(member, identity),
+    imId: identity?.imId ?? '',
+    uuid: member.uuid,
+    volumeIn: member.volumeIn,
+    volumeOut: member.volumeOut,
+    energyLevel: member.energyLevel,
+    canHear: member.canHear,
+    canSpeak: member.canSpeak,
+  };
+}
+
+/** sipX's member fields, then talking / moderator / joinTime (built whole: the event stream's hot path). */
+export function memberDetails(member: Member, identity: MemberIdentity | undefined): ExtendedMemberDetails {
   return {
     id: member.id,
     name: memberName(member, identity),
@@ -60,16 +82,30 @@ export function memberDetails(member: Member, identity: MemberIdentity | undefin
   };
 }
 
-/** Members in join order (the live state keeps them so). */
+/** Members in join order (the live state keeps them so); sipX's member fields only unless extended. */
 export function conferenceDetails(
   stored: Pick<Conference, 'extension' | 'description'>,
   live: Pick<LiveConference, 'locked' | 'members'>,
   identify: (member: Member) => MemberIdentity | undefined,
+  options: { extended: true },
+): ConferenceDetails<ExtendedMemberDetails>;
+export function conferenceDetails(
+  stored: Pick<Conference, 'extension' | 'description'>,
+  live: Pick<LiveConference, 'locked' | 'members'>,
+  identify: (member: Member) => MemberIdentity | undefined,
+  options?: { extended?: boolean },
+): ConferenceDetails<MemberDetails>;
+export function conferenceDetails(
+  stored: Pick<Conference, 'extension' | 'description'>,
+  live: Pick<LiveConference, 'locked' | 'members'>,
+  identify: (member: Member) => MemberIdentity | undefined,
+  options: { extended?: boolean } = {},
 ): ConferenceDetails {
+  const view = options.extended === true ? memberDetails : sipxMemberDetails;
   return {
     extension: stored.extension,
     description: stored.description,
     locked: live.locked,
-    members: [...live.members.values()].map((m) => memberDetails(m, identify(m))),
+    members: [...live.members.values()].map((m) => view(m, identify(m))),
   };
 }

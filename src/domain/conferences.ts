@@ -134,7 +134,7 @@ export function conferenceProblem(conf: Conference): { field: string; message: s
   return undefined;
 }
 
-/** One `conferences/conference` entry, as sipX's /my/conferences lists it. */
+/** One `conferences/conference` entry, as sipX's /my/conferences lists it (sipx-elements.ts). */
 export function conferenceSummary(conf: Conference) {
   return {
     enabled: conf.enabled,
@@ -145,8 +145,41 @@ export function conferenceSummary(conf: Conference) {
   };
 }
 
-/** The `setting` document of /my/conferences/{name}: sipX's fields, then the seed-003 ones. */
+/** The `setting` document of /my/conferences/{name}: exactly sipX's fields, in sipX's order. */
 export function conferenceSetting(conf: Conference) {
+  return {
+    enabled: conf.enabled,
+    name: conf.name,
+    description: conf.description,
+    autorecorded: conf.autorecorded,
+    accessCode: conf.accessCode,
+    moderatorCode: conf.moderatorPin,
+    quickstart: conf.quickstart,
+    video: conf.video,
+    sendActiveVideoOnly: conf.sendActiveVideoOnly,
+    maxMembers: conf.maxMembers,
+    moh: conf.moh,
+    moderatedRoom: conf.moderatedRoom,
+    publicRoom: conf.publicRoom,
+  };
+}
+
+/** The `setting` document with `?extended=true`: sipX's fields, then the extension and seed 003's. */
+export function extendedConferenceSetting(conf: Conference) {
+  return {
+    ...conferenceSetting(conf),
+    extension: conf.extension,
+    muteOnEntry: conf.muteOnEntry,
+    endOnOwnerExit: conf.endOnOwnerExit,
+    ownerRequired: conf.ownerRequired,
+    moderatorPin: conf.moderatorPin,
+    attendeeNotification: conf.attendeeNotification,
+    delegates: [...conf.delegates],
+  };
+}
+
+/** The admin API's view: every stored field (the store's names), plus the owner. */
+export function adminConferenceView(conf: Conference) {
   return {
     ...conferenceSummary(conf),
     autorecorded: conf.autorecorded,
@@ -163,10 +196,6 @@ export function conferenceSetting(conf: Conference) {
     moderatorPin: conf.moderatorPin,
     attendeeNotification: conf.attendeeNotification,
     delegates: [...conf.delegates],
+    owner: conf.owner,
   };
-}
-
-/** The admin API's view: every setting plus the owner. */
-export function adminConferenceView(conf: Conference) {
-  return { ...conferenceSetting(conf), owner: conf.owner };
 }

@@ -59,7 +59,7 @@ export function conferenceCallerId(conf: Pick<Conference, 'name' | 'extension' |
 
 export interface CommandContextInput {
   conf: Conference;
-  config: Pick<Config, 'soundDir' | 'recordingsDir' | 'conferenceProfile'>;
+  config: Pick<Config, 'soundDir' | 'recordingsDir' | 'conferenceProfile' | 'dialplanContext' | 'sipProfile'>;
   dialPolicy: DialPolicy;
   /** '' when the command does not dial out (the dial grammar then refuses every destination). */
   domain: string;
@@ -82,6 +82,8 @@ export function commandContext({
     soundDir: config.soundDir,
     recordingsDir: config.recordingsDir,
     dialPolicy,
+    dialplanContext: config.dialplanContext,
+    sipProfile: config.sipProfile,
     conferenceProfile: config.conferenceProfile,
     defaultCallerId: conferenceCallerId(conf),
     userExists: async (name) => (await store.getUser(name)) !== undefined,

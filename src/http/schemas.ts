@@ -71,11 +71,35 @@ export const updateConferenceSchema = z.strictObject({
   ...settingFields,
 });
 
-/** PUT /my/conferences/{name}: the `setting` document. name and extension are read-only there. */
+/**
+ * PUT /my/conferences/{name}: the `setting` document, in sipX's names or the store's. Every field sipX's
+ * own setting carried (sipx-elements.ts) is accepted, `moderatorCode` being the moderator PIN (the
+ * seed-003 name `moderatorPin` is accepted too); name and extension are read-only there (equal values
+ * pass, so a GET can be PUT back). `null` means "unchanged", as sipX's PUT treated a missing value.
+ */
+const orNull = <T extends z.ZodType>(field: T) => field.nullable().optional();
+
 export const settingSchema = z.strictObject({
-  name: f.name.optional(),
-  extension: f.extension.optional(),
-  ...settingFields,
+  enabled: orNull(f.enabled),
+  name: orNull(f.name),
+  description: orNull(f.description),
+  autorecorded: orNull(f.autorecorded),
+  accessCode: orNull(f.accessCode),
+  moderatorCode: orNull(f.moderatorPin),
+  quickstart: orNull(f.quickstart),
+  video: orNull(f.video),
+  sendActiveVideoOnly: orNull(f.sendActiveVideoOnly),
+  maxMembers: orNull(f.maxMembers),
+  moh: orNull(f.moh),
+  moderatedRoom: orNull(f.moderatedRoom),
+  publicRoom: orNull(f.publicRoom),
+  extension: orNull(f.extension),
+  muteOnEntry: orNull(f.muteOnEntry),
+  endOnOwnerExit: orNull(f.endOnOwnerExit),
+  ownerRequired: orNull(f.ownerRequired),
+  moderatorPin: orNull(f.moderatorPin),
+  attendeeNotification: orNull(f.attendeeNotification),
+  delegates: orNull(f.delegates),
 });
 
 export const SETTING_DOCUMENT: DocumentShape = {

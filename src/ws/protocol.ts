@@ -2,7 +2,7 @@
 // `snapshot` of everything it may see, then deltas in the order the daemon applied FreeSWITCH's
 // events. Every delta carries the whole current view of what changed (member, call, conference), so a
 // client can replace what it holds instead of patching fields.
-import type { MemberDetails } from '../domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../domain/conference-details.js';
 import type { CallProgress } from '../state/call-progress.js';
 import type { LegView } from '../state/leg-view.js';
 
@@ -23,7 +23,8 @@ export const CLOSE_CODES = {
   credentialsChanged: 4001,
 } as const;
 
-export type MemberView = MemberDetails;
+/** A member as /my/conferencedetails?extended=true shows it: sipX's fields, talking, moderator, joinTime. */
+export type MemberView = ExtendedMemberDetails;
 
 export interface ConferenceView {
   name: string;

@@ -21,9 +21,9 @@ export interface CdrJson {
 
 export type Principal = keyof typeof USERS;
 
-/** GET /my/activecdrs as JSON; throws unless 200. */
+/** GET /my/activecdrs?extended=true as JSON (with uuid and state); throws unless 200. */
 export async function cdrsOf(h: Harness, as: Principal): Promise<CdrJson[]> {
-  const res = await h.request('GET', '/my/activecdrs', { as, json: true });
+  const res = await h.request('GET', '/my/activecdrs?extended=true', { as, json: true });
   if (res.status !== 200) throw new Error(`activecdrs as ${as}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { cdrs: CdrJson[] }).cdrs;
 }

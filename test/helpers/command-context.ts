@@ -24,6 +24,8 @@ export function makeCommandContext(overrides: Partial<CommandContext> = {}): Com
     soundDir: '/usr/share/freeswitch/sounds',
     recordingsDir: '/var/lib/fs-confd/recordings',
     dialPolicy: testDialPolicy(),
+    dialplanContext: 'default',
+    sipProfile: 'external',
     defaultCallerId: { number: '200', name: 'Alice' },
     now: () => FIXED_NOW,
     userExists: (name) => Object.hasOwn(USERS, name),

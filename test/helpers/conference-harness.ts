@@ -7,7 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { startHarness, USERS, type Harness, type HarnessOptions } from './daemon-harness.js';
 import { basic, TEST_SCRYPT } from './http.js';
-import type { ConferenceDetails, MemberDetails } from '../../src/domain/conference-details.js';
+import type { ConferenceDetails, ExtendedMemberDetails } from '../../src/domain/conference-details.js';
 
 export type Principal = keyof typeof USERS;
 
@@ -25,7 +25,7 @@ export interface ConferenceHarness extends Harness {
     tail: string,
     options?: { as?: Principal; method?: 'GET' | 'PUT'; json?: boolean },
   ): Promise<{ status: number; text: string; contentType: string }>;
-  /** GET /my/conferencedetails/{conf} as JSON; `body` is the parsed document when 200. */
+  /** GET /my/conferencedetails/{conf}?extended=true as JSON; `body` is the parsed document when 200. */
   details(conference: string, as?: Principal): Promise<{ status: number; body: DetailsBody | undefined }>;
   /** The member in the current details, if listed. */
   member(conference: string, id: number): Promise<DetailsMember | undefined>;
@@ -36,9 +36,9 @@ export interface ConferenceHarness extends Harness {
   addConference(input: ConferenceInput): Promise<void>;
 }
 
-// The details document as the route builds it (a test that reads the wire asserts the same shape).
-export type DetailsMember = MemberDetails;
-export type DetailsBody = ConferenceDetails;
+// The extended details document as the route builds it (a test that reads the wire asserts the same shape).
+export type DetailsMember = ExtendedMemberDetails;
+export type DetailsBody = ConferenceDetails<ExtendedMemberDetails>;
 
 export async function startConferenceHarness(options: HarnessOptions = {}): Promise<ConferenceHarness> {
   const h = await startHarness(options);
@@ -76,7 +76,10 @@ export async function startConferenceHarness(options: HarnessOptions = {}): Prom
   };
 
   const details: ConferenceHarness['details'] = async (conference, as = 'owner') => {
-    const res = await h.request('GET', `/my/conferencedetails/${conference}`, { as, json: true });
+    const res = await h.request('GET', `/my/conferencedetails/${conference}?extended=true`, {
+      as,
+      json: true,
+    });
     const body =
       res.status === 200 ? ((await res.json()) as { conference: DetailsBody }).conference : undefined;
     return { status: res.status, body };

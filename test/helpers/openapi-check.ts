@@ -10,6 +10,7 @@ const SCHEMA_KEYWORDS = new Set([
   '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf',
   'oneOf', 'allOf', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'description', 'format',
   'default', 'maxItems', 'minItems', 'uniqueItems', 'exclusiveMinimum', 'exclusiveMaximum', 'not',
+  'xml', // OpenAPI's own Schema Object keyword: element names in XML
 ]); // prettier-ignore
 const JSON_TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean', 'null']);
 
@@ -37,7 +38,9 @@ export function openApiProblems(doc: unknown): string[] {
       if (!SCHEMA_KEYWORDS.has(key)) fail(where, `unknown JSON Schema keyword ${key}`);
     if (typeof schema['$ref'] === 'string') resolve(schema['$ref'], where);
     const type = schema['type'];
-    if (type !== undefined && !(typeof type === 'string' && JSON_TYPES.has(type)))
+    // JSON Schema 2020-12 (OpenAPI 3.1) allows a list of types, e.g. ["boolean", "null"].
+    const types = Array.isArray(type) ? (type as unknown[]) : [type];
+    if (type !== undefined && !types.every((t) => typeof t === 'string' && JSON_TYPES.has(t)))
       fail(where, `bad type ${String(type)}`);
     if (schema['pattern'] !== undefined) {
       try {

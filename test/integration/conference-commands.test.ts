@@ -212,6 +212,47 @@ describe('conference commands against the simulator', () => {
     await h.eventually(async () => (await harness.details('alice-conf')).body?.members[0]?.name === '201');
   });
 
+  it('invite of a phone number or SIP URI goes through the dialplan and the dial policy (sipX took any number)', async () => {
+    h = await startConferenceHarness({ env: { DIAL_ALLOW: 'loopback/+1*/default' } });
+    await h.join('200');
+    const mark = h.mark();
+    expect(await ok(h, 'invite&%2B1%20(555)%20123-4567')).toBe('Invitation sent');
+    expect(await ok(h, 'invite&sip%3A201%40example.org')).toBe('Invitation sent');
+    expect(h.linesSince(mark)).toEqual([
+      'api conference alice-conf bgdial loopback/+15551234567/default 3000 Alice_weekly',
+      'api conference alice-conf bgdial user/201@example.org 3000 Alice_weekly',
+    ]);
+    const refused = mark + 2;
+    for (const tail of ['invite&%2B4930123456', 'invite&sip%3Abob%40evil.example.net', 'invite&user%2F201']) {
+      const res = await h.command('alice-conf', tail);
+      expect(res.status, tail).toBe(400);
+    }
+    expect(h.linesSince(refused)).toEqual([]);
+  });
+
+  it('record&<file name> records to that plain name in the recordings directory; norecord stops it by name', async () => {
+    const { h } = await twoMembers();
+    const started = await ok(h, 'record&minutes');
+    expect(started).toBe(`+OK Record file ${h.config.recordingsDir}/minutes.wav`);
+    expect(await ok(h, 'record&status')).toBe('IN_PROGRESS');
+    expect(await ok(h, 'record&other.mp3')).toBe('IN_PROGRESS');
+    expect(await ok(h, 'norecord&minutes.wav')).toContain(
+      `Stopped recording file ${h.config.recordingsDir}/minutes.wav`,
+    );
+    await h.eventually(async () => (await ok(h, 'record&status')) === 'NO_RECORDING');
+    const mark = h.mark();
+    for (const tail of [
+      'record&..%2Fminutes.wav',
+      'record&%2Fetc%2Fx.wav',
+      'record&x.sh',
+      'record&a%0Ab.wav',
+    ]) {
+      const res = await h.command('alice-conf', tail);
+      expect(res.status, tail).toBe(400);
+    }
+    expect(h.linesSince(mark)).toEqual([]);
+  });
+
   it('record: IN_PROGRESS in status, again while recording sends nothing, duration, stop', async () => {
     const { h } = await twoMembers();
     expect(await ok(h, 'record&status')).toBe('NO_RECORDING');

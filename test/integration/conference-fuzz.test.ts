@@ -30,6 +30,9 @@ const CID = '(?: \\+?[0-9A-Za-z*#._-]{1,32}(?: [\\p{L}\\p{M}\\p{N}._-]{1,64})?)?
 const LEG_VARS =
   '\\{(?:outcall_flags=(?:moderator(?:\\|endconf)?|mute),)?fsconfd_user=(?:200|201|202|admin)\\}';
 const TONE_ITEM = '(?:%\\([0-9.,]+\\)|L=[0-9]+|loops=-?[0-9]+|v=-?[0-9]+)';
+/** A file name a client gave `record&<name>`: dotted words ending in a known audio extension. */
+const NAMED =
+  '[A-Za-z0-9][A-Za-z0-9_-]{0,127}(?:\\.[A-Za-z0-9_-]+)*\\.(?:[wW][aA][vV]|[mM][pP]3|[fF][lL][aA][cC])';
 const api = (body: string) => new RegExp(`^api conference alice-conf ${body}$`, 'u');
 
 const LINE_CHECKS: RegExp[] = [
@@ -48,8 +51,8 @@ const LINE_CHECKS: RegExp[] = [
   api(`saymember ${ID} ${TEXT}`),
   api(`relate ${ID} ${ID} (?:nospeak|nohear|clear)`),
   api(`transfer [A-Za-z0-9_.-]{1,64}@default(?: ${ID}){1,20}`),
-  api(`record ${REC}/alice-conf-${STAMP}\\.wav`),
-  api(`norecord (?:all|${REC}/alice-conf-${STAMP}\\.wav)`),
+  api(`record ${REC}/(?:alice-conf-${STAMP}\\.wav|${NAMED})`),
+  api(`norecord (?:all|${REC}/alice-conf-${STAMP}\\.wav|${REC}/${NAMED})`),
   // dial waits for its outcome: bgapi. Dialling commands may start the conference: name@profile.
   new RegExp(
     `^bgapi conference alice-conf(?:@default)? dial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
@@ -97,6 +100,7 @@ describe('conference command fuzz over HTTP', () => {
       'api conference alice-conf play /usr/share/freeswitch/sounds/conference/conf-pin.wav 3',
       'bgapi conference alice-conf dial {fsconfd_user=200}user/202@example.org 3000 Alice_weekly',
       'api conference alice-conf@default bgdial {outcall_flags=mute,fsconfd_user=admin}loopback/9991/default',
+      'api conference alice-conf record /var/lib/freeswitch/recordings/minutes.wav',
     ])
       expect(inGrammar(line), line).toBe(true);
     for (const line of [
@@ -114,6 +118,9 @@ describe('conference command fuzz over HTTP', () => {
       'api conference alice-conf@default lock',
       'bgapi conference alice-conf lock',
       'api conference alice-conf record /tmp/x.wav',
+      'api conference alice-conf record /var/lib/freeswitch/recordings/../x.wav',
+      'api conference alice-conf record /var/lib/freeswitch/recordings/x.sh',
+      'api conference alice-conf record /var/lib/freeswitch/recordings/sub/x.wav',
       'api conference alice-conf getvar x',
     ])
       expect(inGrammar(line), line).toBe(false);

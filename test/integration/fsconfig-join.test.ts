@@ -3,7 +3,7 @@
 // (as mod_xml_curl does) → the member joins muted / as moderator / is refused / waits / the conference
 // ends with its owner; what FreeSWITCH can change live reaches a running conference at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MemberDetails } from '../../src/domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../../src/domain/conference-details.js';
 import { CONFERENCES } from '../helpers/http.js';
 import { FSCONFIG_SECRET, startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';
 
@@ -25,11 +25,11 @@ async function put(settings: Record<string, unknown>): Promise<void> {
 }
 
 /** Members as the daemon shows them (its live state, built from FreeSWITCH's events). */
-async function members(): Promise<MemberDetails[]> {
-  const res = await h.request('GET', `/my/conferencedetails/${CONF.name}`, { as: 'owner' });
+async function members(): Promise<ExtendedMemberDetails[]> {
+  const res = await h.request('GET', `/my/conferencedetails/${CONF.name}?extended=true`, { as: 'owner' });
   if (res.status === 406) return [];
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { conference: { members: MemberDetails[] } };
+  const body = (await res.json()) as { conference: { members: ExtendedMemberDetails[] } };
   return body.conference.members;
 }
 

@@ -3,7 +3,7 @@
 // lock like calls coming in; hosts are moderators and unmuted however they come; a PIN keyed with `#`
 // does not hang the caller up; a moderator-PIN guest ends up unmuted; users call each other by name.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MemberDetails } from '../../src/domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../../src/domain/conference-details.js';
 import type { SimEvent } from '../../src/sim/types.js';
 import { CONFERENCES, TEST_DOMAIN } from '../helpers/http.js';
 import { startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';
@@ -35,16 +35,16 @@ async function put(settings: Record<string, unknown>): Promise<void> {
   await h.daemon.liveSettings.settled();
 }
 
-async function members(): Promise<MemberDetails[]> {
-  const res = await h.request('GET', `/my/conferencedetails/${CONF.name}`, { as: 'owner' });
+async function members(): Promise<ExtendedMemberDetails[]> {
+  const res = await h.request('GET', `/my/conferencedetails/${CONF.name}?extended=true`, { as: 'owner' });
   if (res.status === 406) return [];
   expect(res.status).toBe(200);
-  return ((await res.json()) as { conference: { members: MemberDetails[] } }).conference.members;
+  return ((await res.json()) as { conference: { members: ExtendedMemberDetails[] } }).conference.members;
 }
 
 /** The member whose name (caller id number) is `name`, once the daemon shows it. */
-async function memberNamed(name: string): Promise<MemberDetails> {
-  let found: MemberDetails | undefined;
+async function memberNamed(name: string): Promise<ExtendedMemberDetails> {
+  let found: ExtendedMemberDetails | undefined;
   await h.eventually(
     async () => (found = (await members()).find((m) => m.name === name)) !== undefined,
     4000,

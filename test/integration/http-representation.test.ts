@@ -89,22 +89,19 @@ describe('bodies match the seed examples', () => {
     expect(typeof entry['extension']).toBe('string');
   });
 
-  it('/my/conferences/{name}: setting carries every seed element in seed order, plus the seed-003 ones', async () => {
+  it("/my/conferences/{name}: setting carries the seed's elements in seed order; the seed-003 ones only when extended", async () => {
     const section = seedSection('View user conference details', '/my/conferences/{name}');
     const seed = elementPaths(seedXml(section, 'setting'));
     const xml = await (await get('/my/conferences/alice-conf')).text();
     const ours = elementPaths(xml);
     expect(isSubsequence(seed, ours), `${seed.join(',')} in ${ours.join(',')}`).toBe(true);
-    for (const extra of [
-      'muteOnEntry',
-      'endOnOwnerExit',
-      'ownerRequired',
-      'moderatorPin',
-      'attendeeNotification',
-    ]) {
-      expect(ours).toContain(`setting/${extra}`);
-    }
-    expect(ours).toContain('setting/delegates/delegate');
+    const extras = ['muteOnEntry', 'endOnOwnerExit', 'ownerRequired', 'moderatorPin', 'attendeeNotification'];
+    for (const extra of extras) expect(ours).not.toContain(`setting/${extra}`);
+    expect(ours).not.toContain('setting/delegates');
+    const extended = elementPaths(await (await get('/my/conferences/alice-conf?extended=true')).text());
+    for (const extra of extras) expect(extended).toContain(`setting/${extra}`);
+    expect(extended).toContain('setting/delegates/delegate');
+    expect(extended.slice(0, ours.length)).toEqual(ours);
 
     const json = (await (await get('/my/conferences/alice-conf?format=json')).json()) as Record<
       string,
@@ -114,12 +111,11 @@ describe('bodies match the seed examples', () => {
     const keys = Object.keys(json['setting'] ?? {});
     const seedKeys = seedJsonKeys(section).filter((k) => k !== 'setting');
     expect(isSubsequence(seedKeys, keys)).toBe(true);
-    expect(json['setting']).toMatchObject({
-      maxMembers: 0,
-      autorecorded: false,
-      moh: 'FILES_SRC',
-      delegates: ['201'],
-    });
+    expect(json['setting']).toMatchObject({ maxMembers: 0, autorecorded: false, moh: 'FILES_SRC' });
+    const full = await jsonOf<{ setting: Record<string, unknown> }>(
+      await get('/my/conferences/alice-conf?format=json&extended=true'),
+    );
+    expect(full.setting).toMatchObject({ delegates: ['201'], extension: '3000' });
   });
 
   it('/my/logindetails: login-details with exactly the seed elements; JSON the same keys', async () => {
@@ -204,16 +200,19 @@ describe('hostile strings', () => {
 });
 
 describe('PUT /my/conferences/{name}', () => {
-  it('the XML a client GETs can be PUT back unchanged; XML changes apply', async () => {
-    const xml = await (await get('/my/conferences/alice-conf')).text();
-    const same = await f.request('PUT', '/my/conferences/alice-conf', {
-      auth: OWNER,
-      text: xml,
-      contentType: 'application/xml',
-    });
-    expect(same.status).toBe(200);
-    expect(await same.text()).toBe(xml);
+  it('the XML a client GETs (sipX or extended) can be PUT back unchanged; XML changes apply', async () => {
+    for (const query of ['', '?extended=true']) {
+      const xml = await (await get(`/my/conferences/alice-conf${query}`)).text();
+      const same = await f.request('PUT', `/my/conferences/alice-conf${query}`, {
+        auth: OWNER,
+        text: xml,
+        contentType: 'application/xml',
+      });
+      expect(same.status).toBe(200);
+      expect(await same.text()).toBe(xml);
+    }
 
+    const xml = await (await get('/my/conferences/alice-conf?extended=true')).text();
     const changed = xml
       .replace('<maxMembers>0</maxMembers>', '<maxMembers>25</maxMembers>')
       .replace('<muteOnEntry>false</muteOnEntry>', '<muteOnEntry>true</muteOnEntry>')
@@ -265,6 +264,112 @@ describe('PUT /my/conferences/{name}', () => {
     }
     expect((await put('maxMembers=5', 'application/x-www-form-urlencoded')).status).toBe(415);
     expect(await f.store.getConference('alice-conf')).toMatchObject({ maxMembers: 0, moh: 'FILES_SRC' });
+  });
+
+  it('GET → PUT back unchanged answers 200 and loses nothing, in XML and JSON, sipX and extended', async () => {
+    const before = await f.store.getConference('alice-conf');
+    for (const query of ['', '?extended=true']) {
+      for (const json of [false, true]) {
+        const accept: Record<string, string> = json ? { Accept: 'application/json' } : {};
+        const got = await get(`/my/conferences/alice-conf${query}`, accept);
+        const text = await got.text();
+        const res = await f.request('PUT', `/my/conferences/alice-conf${query}`, {
+          auth: OWNER,
+          text,
+          contentType: json ? 'application/json' : 'application/xml',
+          headers: accept,
+        });
+        expect(res.status, `${query} json=${json}`).toBe(200);
+        expect(await res.text()).toBe(text);
+        expect(await f.store.getConference('alice-conf')).toEqual(before);
+      }
+    }
+  });
+
+  it("accepts every field sipX's own setting had, in sipX's XML and JSON; moderatorCode is the moderator PIN", async () => {
+    // The document sipXconfig's UserConferenceResource answered (RepresentableFull, in its order).
+    const sipxXml =
+      '<setting><enabled>true</enabled><name>alice-conf</name><description>From sipX</description>' +
+      '<autorecorded>true</autorecorded><accessCode>1234</accessCode><moderatorCode>5678</moderatorCode>' +
+      '<quickstart>false</quickstart><video>true</video><sendActiveVideoOnly>true</sendActiveVideoOnly>' +
+      '<maxMembers>12</maxMembers><moh>NONE</moh><moderatedRoom>true</moderatedRoom>' +
+      '<publicRoom>true</publicRoom></setting>';
+    const xml = await f.request('PUT', '/my/conferences/alice-conf', {
+      auth: OWNER,
+      text: sipxXml,
+      contentType: 'text/xml',
+    });
+    expect(xml.status).toBe(200);
+    expect(await xml.text()).toContain(sipxXml);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({
+      description: 'From sipX',
+      autorecorded: true,
+      accessCode: '1234',
+      moderatorPin: '5678',
+      quickstart: false,
+      video: true,
+      sendActiveVideoOnly: true,
+      maxMembers: 12,
+      moh: 'NONE',
+      moderatedRoom: true,
+      publicRoom: true,
+      delegates: ['201'],
+      muteOnEntry: false,
+    });
+
+    // The same in JSON, wrapped as sipX answered it and bare; null leaves a field as it is (sipX's PUT did).
+    const wrapped = await f.request('PUT', '/my/conferences/alice-conf?format=json', {
+      auth: OWNER,
+      body: { setting: { moderatorCode: '1111', video: false, publicRoom: null, description: null } },
+    });
+    expect(wrapped.status).toBe(200);
+    expect((await jsonOf(wrapped))['setting']).toMatchObject({
+      moderatorCode: '1111',
+      video: false,
+      publicRoom: true,
+      description: 'From sipX',
+    });
+    const bare = await f.request('PUT', '/my/conferences/alice-conf', {
+      auth: OWNER,
+      body: { moderatedRoom: false, sendActiveVideoOnly: false },
+    });
+    expect(bare.status).toBe(200);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({
+      moderatorPin: '1111',
+      moderatedRoom: false,
+      sendActiveVideoOnly: false,
+      video: false,
+    });
+
+    // The seed's older, shorter setting (no description, codes) is accepted as well.
+    const seedXml =
+      '<setting><enabled>true</enabled><name>alice-conf</name><autorecorded>false</autorecorded>' +
+      '<quickstart>true</quickstart><video>false</video><sendActiveVideoOnly>false</sendActiveVideoOnly>' +
+      '<maxMembers>0</maxMembers><moh>FILES_SRC</moh><moderatedRoom>false</moderatedRoom>' +
+      '<publicRoom>true</publicRoom></setting>';
+    const seed = await f.request('PUT', '/my/conferences/alice-conf', {
+      auth: OWNER,
+      text: seedXml,
+      contentType: 'application/xml',
+    });
+    expect(seed.status).toBe(200);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({ moderatorPin: '1111', maxMembers: 0 });
+  });
+
+  it('400 for moderatorCode and moderatorPin that disagree, and for fields no sipX setting had', async () => {
+    const put = (setting: Record<string, unknown>) =>
+      f.request('PUT', '/my/conferences/alice-conf?format=json', { auth: OWNER, body: { setting } });
+    const disagree = await put({ moderatorCode: '1', moderatorPin: '2' });
+    expect(disagree.status).toBe(400);
+    expect((await jsonOf(disagree))['field']).toBe('moderatorCode');
+    expect((await put({ moderatorCode: '3', moderatorPin: '3' })).status).toBe(200);
+    for (const unknown of ['route', 'owner', 'participantAccessCode', 'videoConference', 'id']) {
+      const res = await put({ [unknown]: 'x' });
+      expect(res.status, unknown).toBe(400);
+      expect((await jsonOf(res))['field'], unknown).toBe(unknown);
+    }
+    expect((await put({ moderatorCode: 'abc' })).status).toBe(400);
+    expect(await f.store.getConference('alice-conf')).toMatchObject({ moderatorPin: '3' });
   });
 
   it('a delegate may change settings but not the delegates; the owner may', async () => {

@@ -42,7 +42,10 @@ interface RestView {
 async function restView(harness: Harness, who: Who): Promise<RestView> {
   const conferences: RestView['conferences'] = new Map();
   for (const name of STORED) {
-    const res = await harness.request('GET', `/my/conferencedetails/${name}`, { as: who, json: true });
+    const res = await harness.request('GET', `/my/conferencedetails/${name}?extended=true`, {
+      as: who,
+      json: true,
+    });
     if (res.status === 200) {
       const body = (await res.json()) as {
         conference: { members: RestView['conferences'] extends Map<string, infer M> ? M : never };
@@ -58,7 +61,7 @@ async function restView(harness: Harness, who: Who): Promise<RestView> {
       );
     } else expect([403, 404, 406], `${who} ${name}`).toContain(res.status);
   }
-  const path = who === 'admin' ? '/api/activecalls' : '/my/activecdrs';
+  const path = who === 'admin' ? '/api/activecalls' : '/my/activecdrs?extended=true';
   const res = await harness.request('GET', path, { as: who, json: true });
   expect(res.status).toBe(200);
   const calls = ((await res.json()) as { cdrs: Array<{ uuid: string }> }).cdrs.map((c) => c.uuid).sort();

@@ -6,7 +6,7 @@
 // compared are the ones recorded in /work/shared/fs-transcripts (api-responses: json_list).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemberDetails } from '../../src/domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../../src/domain/conference-details.js';
 import { ADMIN, startLiveHarness, type LiveHarness } from './live-harness.js';
 import { callers, type FsMember } from './world.js';
 
@@ -58,11 +58,14 @@ async function fsView(name = CONF): Promise<FsView | undefined> {
   );
 }
 
-async function daemonView(name = CONF): Promise<{ locked: boolean; members: MemberDetails[] } | undefined> {
-  const res = await h.request('GET', `/my/conferencedetails/${name}`, OWNER);
+async function daemonView(
+  name = CONF,
+): Promise<{ locked: boolean; members: ExtendedMemberDetails[] } | undefined> {
+  const res = await h.request('GET', `/my/conferencedetails/${name}?extended=true`, OWNER);
   if (res.status === 406) return undefined;
   expect(res.status).toBe(200);
-  return ((await res.json()) as { conference: { locked: boolean; members: MemberDetails[] } }).conference;
+  return ((await res.json()) as { conference: { locked: boolean; members: ExtendedMemberDetails[] } })
+    .conference;
 }
 
 /** The two views agree (the daemon follows events, so it gets a moment). Returns FreeSWITCH's. */
@@ -256,7 +259,7 @@ describe('click-to-call', () => {
     if (!registered.startsWith('sofia/')) {
       // user/<name> has no contact: FreeSWITCH refuses the originate, nothing is left anywhere
       await h.eventually(async () => !(await h.api('show channels')).includes(uuid!), 'no channel left');
-      const cdrs = await h.request('GET', '/my/activecdrs', OWNER);
+      const cdrs = await h.request('GET', '/my/activecdrs?extended=true', OWNER);
       expect(await cdrs.text()).not.toContain(uuid!);
     } else {
       // a phone is registered as the user: the call is up in FreeSWITCH and in the daemon's view
@@ -265,7 +268,8 @@ describe('click-to-call', () => {
         'the call in FreeSWITCH',
       );
       await h.eventually(
-        async () => (await (await h.request('GET', '/my/activecdrs', OWNER)).text()).includes(uuid!),
+        async () =>
+          (await (await h.request('GET', '/my/activecdrs?extended=true', OWNER)).text()).includes(uuid!),
         'the call in /my/activecdrs',
       );
       await h.api(`uuid_kill ${uuid!}`);

@@ -1,8 +1,16 @@
-// The active-CDR document: the direct XML writer produces exactly the generic renderer's bytes for
-// any content (hostile strings included), and entries keep sipX's field order.
+// The active-CDR document: the direct XML writers (sipX's elements, and the ?extended=true form) produce
+// exactly the generic renderer's bytes for any content (hostile strings included), and entries keep
+// sipX's field order.
 import { describe, expect, it } from 'vitest';
 import { renderXml } from '../../src/http/represent.js';
-import { CDR_FIELDS, renderCdrsXml, type UserCdr } from '../../src/http/routes/active-calls.js';
+import {
+  CDR_FIELDS,
+  EXTENDED_CDR_FIELDS,
+  renderCdrsXml,
+  renderExtendedCdrsXml,
+  type ExtendedCdr,
+} from '../../src/http/routes/active-calls.js';
+import type { ActiveCdr } from '../../src/state/active-cdr.js';
 
 /** A tiny seeded PRNG (mulberry32) so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -55,7 +63,13 @@ function hostileText(next: () => number): string {
   return text;
 }
 
-function hostileCdr(next: () => number): UserCdr {
+/** The sipX fields of an entry, in order (what activeCdr builds). */
+function sipxOnly(cdr: ExtendedCdr): ActiveCdr {
+  const { uuid: _uuid, state: _state, ...sipx } = cdr;
+  return sipx;
+}
+
+function hostileCdr(next: () => number): ExtendedCdr {
   const num = (): number => [0, 1, -1, 1.5, 1795352465082, NaN, Infinity][Math.floor(next() * 7)]!;
   return {
     from: hostileText(next),
@@ -76,7 +90,7 @@ function hostileCdr(next: () => number): UserCdr {
 describe('active-CDR XML', () => {
   it('equals the generic renderer for an empty list, a sipX-like entry and 2,000 hostile documents', () => {
     expect(renderCdrsXml([])).toBe(renderXml('cdrs', []));
-    const sipx: UserCdr = {
+    const extended: ExtendedCdr = {
       from: '2011',
       'from-aor': '"2011" <sip:2011@Uniteme.ezuze.com>',
       to: '32011',
@@ -90,19 +104,39 @@ describe('active-CDR XML', () => {
       uuid: '0ae98fd4-bb9b-4233-a629-b868315e70ac',
       state: 'bridged',
     };
+    const sipx = sipxOnly(extended);
     expect(renderCdrsXml([sipx])).toBe(renderXml('cdrs', [sipx]));
     expect(renderCdrsXml([sipx])).toContain(
       '<cdr><from>2011</from><from-aor>&quot;2011&quot; &lt;sip:2011@Uniteme.ezuze.com&gt;</from-aor>',
     );
+    expect(renderCdrsXml([sipx])).toMatch(/<duration>45976<\/duration><\/cdr><\/cdrs>$/);
+    expect(renderExtendedCdrsXml([extended])).toBe(renderXml('cdrs', [extended]));
+    expect(renderExtendedCdrsXml([extended])).toMatch(
+      /<duration>45976<\/duration><uuid>0ae98fd4-.*<state>bridged<\/state><\/cdr>/,
+    );
     const next = random(6);
     for (let i = 0; i < 2000; i++) {
       const cdrs = Array.from({ length: Math.floor(next() * 4) }, () => hostileCdr(next));
-      expect(renderCdrsXml(cdrs), JSON.stringify(cdrs)).toBe(renderXml('cdrs', cdrs));
+      expect(renderExtendedCdrsXml(cdrs), JSON.stringify(cdrs)).toBe(renderXml('cdrs', cdrs));
+      const plain = cdrs.map(sipxOnly);
+      expect(renderCdrsXml(plain), JSON.stringify(plain)).toBe(renderXml('cdrs', plain));
     }
   });
 
-  it('keeps sipX field order, then the uuid and state extras', () => {
+  it("keeps sipX's field order; the extended form adds uuid and state after them", () => {
     expect(CDR_FIELDS).toEqual([
+      'from',
+      'from-aor',
+      'to',
+      'to-aor',
+      'direction',
+      'recipient',
+      'internal',
+      'type',
+      'start-time',
+      'duration',
+    ]);
+    expect(EXTENDED_CDR_FIELDS).toEqual([
       'from',
       'from-aor',
       'to',

@@ -19,6 +19,9 @@ const SND = '/usr/share/freeswitch/sounds';
 const REC = '/var/lib/fs-confd/recordings';
 const USER_DIAL = 'user/(?:200|401|bob\\.smith)@example\\.com';
 const CID = '(?: \\+?[0-9A-Za-z*#._-]{1,32}(?: [\\p{L}\\p{M}\\p{N}._-]{1,64})?)?';
+/** A file name a client gave `record`: dotted words, a known audio extension. */
+const NAMED =
+  '[A-Za-z0-9][A-Za-z0-9_-]{0,127}(?:\\.[A-Za-z0-9_-]+)*\\.(?:[wW][aA][vV]|[mM][pP]3|[fF][lL][aA][cC])';
 const line = (body: string) => new RegExp(`^conference demo ${body}$`, 'u');
 
 const CHECK: Record<string, RegExp> = {
@@ -51,10 +54,10 @@ const CHECK: Record<string, RegExp> = {
   bgdial: line(
     `bgdial (?:${USER_DIAL}|loopback/[A-Za-z0-9+*#._-]+/default|sofia/gateway/pstn/\\+1[A-Za-z0-9+*#._-]+)${CID}`,
   ),
-  invite: line(`bgdial ${USER_DIAL} 200 Alice`),
+  invite: line(`bgdial (?:${USER_DIAL}|loopback/\\+?[A-Za-z0-9*#._-]{1,64}/default) 200 Alice`),
   inviteim: line(`bgdial ${USER_DIAL} 200 Alice`),
-  record: line(`(?:record ${REC}/demo-20261122T101500\\.123Z\\.wav|norecord all)`),
-  norecord: line(`norecord (?:all|${REC}/demo-[0-9]{8}T[0-9]{6}\\.[0-9]{3}Z\\.wav)`),
+  record: line(`(?:record ${REC}/(?:demo-20261122T101500\\.123Z\\.wav|${NAMED})|norecord all)`),
+  norecord: line(`norecord (?:all|${REC}/demo-[0-9]{8}T[0-9]{6}\\.[0-9]{3}Z\\.wav|${REC}/${NAMED})`),
 };
 
 // ---- generator ------------------------------------------------------------------------------
@@ -87,8 +90,14 @@ const VALID_TAILS = [
   'dial&200',
   'bgdial&user/401',
   'invite&401',
+  'invite&9991',
+  'invite&sip%3A401%40example.com',
+  'invite&%2B15551234567',
   'inviteim&401im',
   'record',
+  'record&minutes',
+  'record&board.mp3',
+  'norecord&minutes.wav',
   'record&stop',
   'record&status',
   'norecord&all',
@@ -157,6 +166,17 @@ const ATOMS = [
   'silence_stream://-1',
   'demo-20261122T101500.123Z.wav',
   `${REC}/demo-20261122T101500.123Z.wav`,
+  'minutes',
+  'minutes.wav',
+  'a..b.wav',
+  '.hidden.wav',
+  'x.exe',
+  '+15551234567',
+  '+1 (555) 123-4567',
+  'tel:+15551234567',
+  'sip:401@example.com',
+  'sip:bob@evil.org',
+  'sips:401@example.com',
   // hostile
   '\r\n',
   '\r',

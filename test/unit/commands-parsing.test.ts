@@ -13,6 +13,7 @@ import {
 } from '../../src/domain/conference-command.js';
 import type { TypedCommand } from '../../src/domain/command-types.js';
 import { UnsafeEslLineError } from '../../src/domain/esl-line.js';
+import { compileDialPolicy, KNOWN_USERS_ONLY } from '../../src/domain/dial-policy.js';
 import { makeCommandContext } from '../helpers/command-context.js';
 import { readTranscriptLines } from '../helpers/transcripts.js';
 
@@ -183,7 +184,61 @@ describe('what the route must do', () => {
     expect(conferenceCommandLine(await command('inviteim&x%40y', ctx), 'demo')).toBe(
       'conference demo bgdial user/777@example.com 200 Alice',
     );
-    expect(await parse('invite&200', ctx)).toMatchObject({ ok: false, error: /unknown user/ });
+    // 200 is no user here: a number, dialled through the dialplan only if the dial policy allows it.
+    expect(conferenceCommandLine(await command('invite&200', ctx), 'demo')).toBe(
+      'conference demo bgdial loopback/200/default 200 Alice',
+    );
+    expect(await parse('invite&200', { ...ctx, dialPolicy: KNOWN_USERS_ONLY })).toMatchObject({
+      ok: false,
+      error: /not allowed by the dial policy/,
+    });
+  });
+});
+
+describe('invite of a phone number or SIP URI (click-to-call grammar, dial policy)', () => {
+  const partnerPolicy = () => {
+    const policy = compileDialPolicy(['loopback/+1*/pbx', 'sofia/external/*@partner.example.net']);
+    if (!policy.ok) throw new Error(policy.error);
+    return policy.value;
+  };
+
+  it.each([
+    ['invite&%2B1%20(555)%20123-4567', 'bgdial loopback/+15551234567/pbx 200 Alice'],
+    ['invite&tel%3A%2B1-555-123-4567', 'bgdial loopback/+15551234567/pbx 200 Alice'],
+    ['invite&sip%3Abob%40partner.example.net', 'bgdial sofia/external/bob@partner.example.net 200 Alice'],
+    ['invite&sip:401@EXAMPLE.com', 'bgdial user/401@example.com 200 Alice'],
+    ['invite&sip:401@example.com;user=phone', 'bgdial user/401@example.com 200 Alice'],
+    ['invite&401', 'bgdial user/401@example.com 200 Alice'],
+  ])('%s → %s', async (tail, line) => {
+    const cmd = await command(tail, { dialPolicy: partnerPolicy(), dialplanContext: 'pbx' });
+    expect(conferenceCommandLine(cmd, 'demo')).toBe(`conference demo ${line}`);
+    expect(cmd).toMatchObject({ name: 'invite', user: line.includes('user/') ? '401' : undefined });
+  });
+
+  it.each([
+    ['invite&%2B4930123456', /loopback\/\+4930123456\/pbx is not allowed by the dial policy/],
+    ['invite&sip:bob@evil.example.org', /outside our domains are not allowed/],
+    ['invite&sip:bob@partner.example.net:5080', /outside our domains are not allowed/],
+    ['invite&sips:bob@partner.example.net', /sips/],
+    ['invite&sip:bob@partner.example.net?X-Evil=1', /SIP URI/],
+    ['invite&sip:%0D%0A@partner.example.net', /control characters/],
+    ['invite&user/401', /not a user, phone number or SIP URI/],
+    ['invite&%7Borigination_caller_id_number=1%7D401', /not a user, phone number or SIP URI/],
+    ['invite&401,402', /not a user, phone number or SIP URI/],
+  ])('%s → 400 %s', async (tail, reason) => {
+    expect(await parse(tail, { dialPolicy: partnerPolicy(), dialplanContext: 'pbx' })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: reason,
+    });
+  });
+
+  it('refuses an unsafe dialplan context or SIP profile before either reaches a line', async () => {
+    for (const overrides of [{ dialplanContext: 'a b' }, { sipProfile: 'x/y' }])
+      expect(await parse('invite&%2B15551234567', overrides)).toMatchObject({
+        ok: false,
+        error: /configured safely/,
+      });
   });
 });
 

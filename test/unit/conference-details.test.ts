@@ -54,7 +54,7 @@ describe('member name', () => {
 });
 
 describe('conference details', () => {
-  it('maps every live field, in join order, with the imId of known users only', () => {
+  it('maps every live field (extended), in join order, with the imId of known users only', () => {
     const a = member(31, { user: '200', canSpeak: false, volumeIn: 2, volumeOut: -1, energyLevel: 300 });
     const b = member(29, {
       user: 'stranger',
@@ -63,8 +63,21 @@ describe('conference details', () => {
       moderator: true,
       canHear: false,
     });
-    const details = conferenceDetails(STORED, live([a, b], true), (m) =>
-      m.user === '200' ? ALICE : undefined,
+    const details = conferenceDetails(
+      STORED,
+      live([a, b], true),
+      (m) => (m.user === '200' ? ALICE : undefined),
+      {
+        extended: true,
+      },
+    );
+    const sipx = conferenceDetails(STORED, live([a, b], true), (m) => (m.user === '200' ? ALICE : undefined));
+    expect(sipx.members.map((m) => Object.keys(m))).toEqual([
+      ['id', 'name', 'imId', 'uuid', 'volumeIn', 'volumeOut', 'energyLevel', 'canHear', 'canSpeak'],
+      ['id', 'name', 'imId', 'uuid', 'volumeIn', 'volumeOut', 'energyLevel', 'canHear', 'canSpeak'],
+    ]);
+    expect(sipx.members).toEqual(
+      details.members.map(({ talking: _t, moderator: _m, joinTime: _j, ...rest }) => rest),
     );
     expect(details).toEqual({
       extension: '3000',
@@ -120,7 +133,8 @@ describe('conference details', () => {
     expect(xml).toContain('<description>Team &lt;weekly&gt; &amp; more</description><locked>false</locked>');
     expect(xml.match(/<member>/g)).toHaveLength(2);
     expect(xml).toContain('<member><id>1</id><name>200</name><imId>alice</imId><uuid>uuid-1</uuid>');
-    expect(xml).toContain('<canHear>true</canHear><canSpeak>true</canSpeak><talking>false</talking>');
+    expect(xml).toContain('<canHear>true</canHear><canSpeak>true</canSpeak></member>');
+    expect(xml).not.toContain('<talking>');
     const json = JSON.parse(renderJson('conference', details)) as { conference: { members: unknown[] } };
     expect(json.conference.members).toHaveLength(2);
     expect(json.conference.members[0]).toMatchObject({ id: 1, name: '200', imId: 'alice', canSpeak: true });

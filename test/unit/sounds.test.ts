@@ -1,7 +1,13 @@
 // What `play` may play, where `record` writes, and the last check before a line is built.
 import { describe, expect, it } from 'vitest';
 import { toEslLine, UnsafeEslLineError } from '../../src/domain/esl-line.js';
-import { checkDaemonRecording, recordingPath, utcStamp } from '../../src/domain/recording.js';
+import {
+  checkDaemonRecording,
+  namedRecordingPath,
+  recordingFileName,
+  recordingPath,
+  utcStamp,
+} from '../../src/domain/recording.js';
 import { checkRelativeSoundName, isSafeAbsoluteDir, resolveSound } from '../../src/domain/sounds.js';
 
 const DIR = '/usr/share/freeswitch/sounds';
@@ -102,7 +108,7 @@ describe('recording files', () => {
     expect(recordingPath(REC, 'Conf400', new Date(Number.NaN))).toMatchObject({ ok: false });
   });
 
-  it('norecord accepts only a file the daemon names for this conference', () => {
+  it('norecord accepts only a file the daemon names for this conference, or a name a client gave record', () => {
     const file = 'Conf400-20260102T030405.006Z.wav';
     expect(checkDaemonRecording(file, REC, 'Conf400')).toEqual({ ok: true, value: `${REC}/${file}` });
     expect(checkDaemonRecording(`${REC}/${file}`, REC, 'Conf400')).toEqual({
@@ -115,13 +121,60 @@ describe('recording files', () => {
       `${REC}/x/${file}`,
       'Conf401-20260102T030405.006Z.wav',
       'Conf400-20260102T030405.006Z.wav.bak',
-      'Conf400-2026.wav',
       'Conf4000-20260102T030405.006Z.wav',
+      '/tmp/minutes.wav',
+      `${REC}/../minutes.wav`,
+      'minutes',
+      'minutes.exe',
     ])
       expect(checkDaemonRecording(other, REC, 'Conf400'), other).toMatchObject({ ok: false });
+    // A plain name is what `record&<name>` wrote; it stays in the recordings directory.
+    for (const named of ['Conf400-2026.wav', 'minutes.wav', `${REC}/minutes.mp3`])
+      expect(checkDaemonRecording(named, REC, 'Conf400'), named).toEqual({
+        ok: true,
+        value: `${REC}/${named.replace(`${REC}/`, '')}`,
+      });
     // A conference name with regex characters is matched literally.
     expect(checkDaemonRecording('a.b-20260102T030405.006Z.wav', REC, 'a.b')).toMatchObject({ ok: true });
     expect(checkDaemonRecording('aXb-20260102T030405.006Z.wav', REC, 'a.b')).toMatchObject({ ok: false });
+  });
+});
+
+describe('named recordings (record&<file name>)', () => {
+  const REC = '/var/lib/fs-confd/recordings';
+  it('are plain names in the recordings directory with a known audio extension (none: .wav)', () => {
+    expect(namedRecordingPath(REC, 'minutes')).toEqual({ ok: true, value: `${REC}/minutes.wav` });
+    expect(namedRecordingPath(`${REC}/`, 'Board_2026-01.05.MP3')).toEqual({
+      ok: true,
+      value: `${REC}/Board_2026-01.05.MP3`,
+    });
+    expect(recordingFileName('a.flac')).toEqual({ ok: true, value: 'a.flac' });
+  });
+
+  it('refuse directories, dot-dot, hidden files, odd characters, other formats and the daemon-shaped names', () => {
+    for (const name of [
+      '',
+      '../x.wav',
+      'x/y.wav',
+      '..',
+      'a..b.wav',
+      '.wav',
+      '.hidden.wav',
+      'x.',
+      '-x.wav',
+      'x y.wav',
+      'x\\y.wav',
+      'x\ny.wav',
+      'x\u0000.wav',
+      'x$y.wav',
+      'x{y}.wav',
+      'x.exe',
+      'x.wav.sh',
+      'Conf400-20260102T030405.006Z.wav',
+      'a'.repeat(125) + '.wav',
+    ])
+      expect(recordingFileName(name), JSON.stringify(name)).toMatchObject({ ok: false });
+    expect(namedRecordingPath('relative', 'x.wav')).toMatchObject({ ok: false });
   });
 });
 

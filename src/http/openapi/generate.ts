@@ -3,7 +3,10 @@
 // conference command table, and the per-route notes in route-docs.ts. Pure: give it app.routes.
 import { z } from 'zod';
 import type { CommandDoc } from '../../domain/conference-command.js';
-import type { Representation, RouteDoc } from './route-docs.js';
+import { streamMessageComponents } from '../../ws/protocol-schema.js';
+import { EXTENDED_PARAM } from '../extended.js';
+import type { Representation, ResponseForms, RouteDoc } from './route-docs.js';
+import { ref, sipxSchemas, wrappedRequestSchemas } from './sipx-schemas.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -20,6 +23,8 @@ export interface GenerateOptions {
   /** The middleware that makes a route admin-only (a route listing it among its handlers is). */
   adminGuard: unknown;
   commands: readonly CommandDoc[];
+  /** A description per tag name. */
+  tagDescriptions?: Readonly<Record<string, string>>;
 }
 
 type Json = Record<string, unknown>;
@@ -28,7 +33,7 @@ export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
   servers: Array<{ url: string; description: string }>;
-  tags: Array<{ name: string }>;
+  tags: Array<{ name: string; description?: string }>;
   paths: Record<string, Record<string, Json>>;
   components: { securitySchemes: Json; schemas: Record<string, Json> };
 }
@@ -89,11 +94,44 @@ function bodySchema(mediaType: string): Json {
   return mediaType === 'application/json' ? { type: 'object' } : { type: 'string' };
 }
 
+/** One form's schema, or either form's where `?extended=true` has one (an empty list is both). */
+function formsSchema(
+  sipx: ResponseForms,
+  extended: ResponseForms | undefined,
+  key: keyof ResponseForms,
+): Json {
+  return extended === undefined ? ref(sipx[key]) : { anyOf: [ref(sipx[key]), ref(extended[key])] };
+}
+
 function successResponse(doc: RouteDoc): [string, Json] {
   if (doc.representation === 'websocket')
-    return ['101', { description: 'Switching to the WebSocket protocol.' }];
+    return [
+      '101',
+      {
+        description:
+          'Switching to the WebSocket protocol. Each text frame the server then sends is one JSON `StreamMessage`.',
+        content: { 'application/json': { schema: ref('StreamMessage') } },
+      },
+    ];
   if (doc.responses?.[201] !== undefined) return ['201', { description: doc.responses[201] }];
   if (doc.representation === 'none') return ['200', { description: 'Done (no body).' }];
+  if (doc.response !== undefined) {
+    const { sipx, extended } = doc.response;
+    const description =
+      extended === undefined
+        ? "OK: exactly sipX's elements, in sipX's order."
+        : `OK: exactly sipX's elements (${sipx.xml}); with \`?extended=true\` sipX's elements, then the extras (${extended.xml}).`;
+    return [
+      '200',
+      {
+        description,
+        content: {
+          'application/xml': { schema: formsSchema(sipx, extended, 'xml') },
+          'application/json': { schema: formsSchema(sipx, extended, 'json') },
+        },
+      },
+    ];
+  }
   const content = Object.fromEntries(
     MEDIA[doc.representation].map((type) => [type, { schema: bodySchema(type) }]),
   );
@@ -101,11 +139,14 @@ function successResponse(doc: RouteDoc): [string, Json] {
 }
 
 function errorContent(doc: RouteDoc): Json {
-  const ref = { $ref: '#/components/schemas/Error' };
-  const content: Json = { 'application/json': { schema: ref } };
-  if (doc.representation === 'sipx') content['application/xml'] = { schema: { type: 'string' } };
+  const content: Json = { 'application/json': { schema: ref('Error') } };
+  if (doc.representation === 'sipx')
+    content['application/xml'] = { schema: { type: 'string', xml: { name: 'error' } } };
   return content;
 }
+
+const EXTENDED_DESCRIPTION =
+  "`true`: the daemon's extras after sipX's elements (a cdr's uuid and state; a member's talking, moderator and joinTime; a setting's extension and seed-003 fields). Absent or `false`: exactly sipX's elements, which strict sipX clients (XStream, Jackson) need.";
 
 function commandParameterDescription(commands: readonly CommandDoc[]): string {
   const rows = commands.map((c) => `- \`${c.name}${c.usage === '' ? '' : ` ${c.usage}`}\`: ${c.description}`);
@@ -136,6 +177,8 @@ export function buildOpenApi(
     );
 
   const schemas: Record<string, Json> = {
+    ...sipxSchemas(),
+    ...streamMessageComponents(),
     Error: {
       type: 'object',
       properties: {
@@ -167,6 +210,14 @@ export function buildOpenApi(
         description: q.description,
         schema: { type: 'string' },
       });
+    if (doc.response?.extended !== undefined)
+      parameters.push({
+        name: EXTENDED_PARAM,
+        in: 'query',
+        required: false,
+        description: EXTENDED_DESCRIPTION,
+        schema: { type: 'string', enum: ['true', 'false'] },
+      });
     if (doc.representation === 'sipx')
       parameters.push({
         name: 'format',
@@ -180,6 +231,7 @@ export function buildOpenApi(
     const responses: Record<string, Json> = { [status]: success };
     const errors: Record<number, string> = { ...doc.responses };
     delete errors[201];
+    if (doc.response?.extended !== undefined) errors[400] ??= '`extended` other than true or false.';
     if (!op.isPublic) {
       errors[401] ??= 'Missing or wrong credentials (with a Basic challenge).';
       errors[429] = [errors[429], 'Too many failed logins from this client or for this user (Retry-After).']
@@ -211,9 +263,11 @@ export function buildOpenApi(
       operation['x-commands'] = options.commands.map((c) => ({ ...c }));
     if (doc.body !== undefined) {
       schemas[doc.body.name] ??= zodSchema(doc.body.schema);
-      const ref = { $ref: `#/components/schemas/${doc.body.name}` };
-      const content: Json = { 'application/json': { schema: ref } };
-      if (doc.body.xml) content['application/xml'] = { schema: ref };
+      const body = ref(doc.body.name);
+      const wrapped =
+        doc.body.root === undefined ? undefined : wrappedRequestSchemas(doc.body.root, doc.body.name);
+      const content: Json = { 'application/json': { schema: wrapped?.json ?? body } };
+      if (doc.body.xml) content['application/xml'] = { schema: wrapped?.xml ?? body };
       operation['requestBody'] = { required: true, content };
     }
     (paths[openApiPath(op.path)] ??= {})[op.method.toLowerCase()] = operation;
@@ -226,7 +280,10 @@ export function buildOpenApi(
       { url: '/', description: 'The daemon' },
       { url: '/sipxconfig/rest', description: "The same resources under sipX's base URL" },
     ],
-    tags: [...tags].map((name) => ({ name })),
+    tags: [...tags].map((name) => {
+      const description = options.tagDescriptions?.[name];
+      return description === undefined ? { name } : { name, description };
+    }),
     paths,
     components: {
       securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } },

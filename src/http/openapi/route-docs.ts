@@ -16,13 +16,24 @@ import {
 export type Representation =
   'sipx' | 'json' | 'text' | 'none' | 'html' | 'css' | 'javascript' | 'prometheus' | 'websocket';
 
+/** The components (sipx-schemas.ts) of a sipX answer: XML (the document) and JSON (root-wrapped). */
+export interface ResponseForms {
+  xml: string;
+  json: string;
+}
+
 export interface RouteDoc {
   summary: string;
   description?: string;
   tag: string;
   representation: Representation;
-  /** Request body: a component name and the zod schema the route validates it with. */
-  body?: { name: string; schema: z.ZodType; xml?: boolean };
+  /**
+   * Request body: a component name and the zod schema the route validates it with; `root`: a sipX
+   * document accepted as `{"<root>": {...}}` or bare in JSON, and as `<root>...</root>` in XML.
+   */
+  body?: { name: string; schema: z.ZodType; xml?: boolean; root?: string };
+  /** The 200 answer's schemas: sipX's form, and the `?extended=true` form where there is one. */
+  response?: { sipx: ResponseForms; extended?: ResponseForms };
   query?: ReadonlyArray<{ name: string; description: string }>;
   /** Answers beyond 200 and the ones every authenticated route has (401, 429). */
   responses?: Readonly<Record<number, string>>;
@@ -41,12 +52,34 @@ export const TAGS = {
   live: 'Live events',
 } as const;
 
+export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [TAGS.ops]: 'Health, metrics and this document.',
+  [TAGS.account]: "sipX's System services: login details, server time, keepalive.",
+  [TAGS.conferences]: "sipX's conference resources: the user's conferences, their settings and live details.",
+  [TAGS.commands]: "FreeSWITCH conference commands, sipX's `/my/conference/{confName}/{command}&args`.",
+  [TAGS.calls]: 'Click-to-call and live calls (`cdrs`).',
+  [TAGS.admin]: "The daemon's own users and conferences (JSON, admins only).",
+  [TAGS.live]: 'The WebSocket event stream and the wallboard.',
+};
+
+const forms = (xml: string, json: string): ResponseForms => ({ xml, json });
+const CDRS = {
+  sipx: forms('CdrList', 'CdrsDocument'),
+  extended: forms('ExtendedCdrList', 'ExtendedCdrsDocument'),
+};
+const SETTING = {
+  sipx: forms('Setting', 'SettingDocument'),
+  extended: forms('ExtendedSetting', 'ExtendedSettingDocument'),
+};
+const COMMAND_RESPONSE = { sipx: forms('CommandResponse', 'CommandResponseDocument') };
+
 const command: RouteDoc = {
   summary: 'Run a conference command',
   description:
     "`{command}` is the command name followed by its arguments, each after `&` (e.g. `mute&3`, `volume_in&all&2`). Every argument is checked against the command's grammar before anything reaches FreeSWITCH; the answer wraps FreeSWITCH's reply as `<command-response>` (or JSON `command-response`). The commands are listed below and in `x-commands`.",
   tag: TAGS.commands,
   representation: 'sipx',
+  response: COMMAND_RESPONSE,
   responses: {
     ...ERRORS_CONFERENCE,
     400: 'No or unknown command, or a bad argument; also FreeSWITCH refusals.',
@@ -68,12 +101,14 @@ const clickToCall: RouteDoc = {
     "Rings the user's own phone(s) first; when answered, dials `{to}` (an extension, a phone number or a SIP URI) through the user's dialplan context. Answers at once with the new call's UUID; the call's progress shows in /my/activecdrs and the event stream.",
   tag: TAGS.calls,
   representation: 'sipx',
+  response: { sipx: forms('CallStarted', 'CallStartedDocument') },
   responses: { 400: 'Not a dialable target.', 429: 'Too many calls per minute (Retry-After).', ...LIVE },
 };
 const myConferences: RouteDoc = {
   summary: 'Conferences the user owns or is a delegate of',
   tag: TAGS.conferences,
   representation: 'sipx',
+  response: { sipx: forms('ConferenceList', 'ConferencesDocument') },
 };
 
 export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
@@ -100,6 +135,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     summary: "The user's login details (with the SIP password, for softphone provisioning)",
     tag: TAGS.account,
     representation: 'sipx',
+    response: { sipx: forms('LoginDetails', 'LoginDetailsDocument') },
   },
   'GET /my/time': { summary: 'Server time', tag: TAGS.account, representation: 'text' },
   'GET /my/keepalive': { summary: 'Keepalive (200, empty)', tag: TAGS.account, representation: 'none' },
@@ -109,20 +145,30 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     summary: "A conference's settings (`setting`)",
     tag: TAGS.conferences,
     representation: 'sipx',
+    response: SETTING,
     responses: ERRORS_CONFERENCE,
   },
   'PUT /my/conferences/:name': {
     summary: "Change a conference's settings",
-    description: 'Applied to the next caller and, where FreeSWITCH allows it, to the running conference.',
+    description:
+      'Applied to the next caller and, where FreeSWITCH allows it, to the running conference. A PUT is partial: fields not sent (or sent as null) keep their values. Every field sipX\'s own setting carried is accepted (`moderatorCode` is the moderator PIN; `video`, `sendActiveVideoOnly`, `moderatedRoom`, `publicRoom` are kept even where FreeSWITCH ignores them), and so is the extended form, so a GET can be PUT back unchanged; `name` and `extension` may only repeat their values. JSON as sipX sent it, `{"setting": {...}}`, or the bare object; XML `<setting>...</setting>`. Answers the saved setting.',
     tag: TAGS.conferences,
     representation: 'sipx',
-    body: { name: 'Setting', schema: settingSchema, xml: true },
-    responses: { ...ERRORS_CONFERENCE, 400: 'Invalid or unknown field (named in the answer).' },
+    body: { name: 'SettingInput', schema: settingSchema, xml: true, root: 'setting' },
+    response: SETTING,
+    responses: {
+      ...ERRORS_CONFERENCE,
+      400: 'Invalid or unknown field (named in the answer), or moderatorCode and moderatorPin that disagree.',
+    },
   },
   'GET /my/conferencedetails/:confName': {
     summary: 'A running conference and its members, from live state',
     tag: TAGS.conferences,
     representation: 'sipx',
+    response: {
+      sipx: forms('ConferenceDetails', 'ConferenceDetailsDocument'),
+      extended: forms('ExtendedConferenceDetails', 'ExtendedConferenceDetailsDocument'),
+    },
     responses: { ...ERRORS_CONFERENCE, 406: 'Known but not active (no members).', ...LIVE },
   },
   'GET /my/conference/:confName': noCommand,
@@ -139,12 +185,14 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     summary: "The user's live calls (as caller or callee)",
     tag: TAGS.calls,
     representation: 'sipx',
+    response: CDRS,
     responses: LIVE,
   },
   'GET /activecdrs/:user': {
     summary: "Any user's live calls",
     tag: TAGS.calls,
     representation: 'sipx',
+    response: CDRS,
     responses: { 400: 'Not a user name.', ...LIVE },
   },
   'GET /api/activecalls': {
@@ -220,7 +268,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /events': {
     summary: 'Live event stream (WebSocket)',
     description:
-      'Upgrade to a WebSocket with the same credentials as any request. The server sends JSON text messages: first a `snapshot` (conferences with members, calls, unavailable nodes, heartbeat interval), then deltas: `conference.started|ended|updated|locked|unlocked|recording-started|recording-stopped|floor`, `member.joined|left|muted|unmuted|deafened|undeafened|talking-started|talking-stopped|updated`, `call.created|ringing|answered|bridged|ending|updated|ended`, `node.unavailable|available`, `heartbeat`. A user sees their conferences (owner or delegate) and their own calls, an admin everything. Close codes: 4000 too slow (unread data over the bound), 4001 credentials changed, 1001 server stopping, 1013 too many streams. Message types: src/ws/protocol.ts.',
+      'Upgrade to a WebSocket with the same credentials as any request. The server sends JSON text messages: first a `snapshot` (conferences with members, calls, unavailable nodes, heartbeat interval), then deltas: `conference.started|ended|updated|locked|unlocked|recording-started|recording-stopped|floor`, `member.joined|left|muted|unmuted|deafened|undeafened|talking-started|talking-stopped|updated`, `call.created|ringing|answered|bridged|ending|updated|ended`, `node.unavailable|available`, `heartbeat`. A user sees their conferences (owner or delegate) and their own calls, an admin everything. Close codes: 4000 too slow (unread data over the bound), 4001 credentials changed, 1001 server stopping, 1013 too many streams. Every message is a `StreamMessage` (components; src/ws/protocol.ts).',
     tag: TAGS.live,
     representation: 'websocket',
     query: [

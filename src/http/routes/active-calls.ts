@@ -2,9 +2,10 @@
 //   GET /my/activecdrs        the user's calls, as caller or callee (sipX `cdrs/cdr`)
 //   GET /activecdrs/{user}    the same for any user (admin)
 //   GET /api/activecalls      every live call on every node, with its node and legs (admin, JSON)
-// Each entry has sipX's fields (from, from-aor, to, to-aor, direction, recipient, internal, type,
-// start-time, duration) plus two extras: `uuid`, the call's id (what click-to-call answered with), and
-// `state` (ringing / answered / bridged / ending, see state/call-progress.ts).
+// Each entry has exactly sipX's fields (from, from-aor, to, to-aor, direction, recipient, internal, type,
+// start-time, duration: domain/sipx-elements.ts); with `?extended=true` two extras follow: `uuid`, the
+// call's id (what click-to-call answered with), and `state` (ringing / answered / bridged / ending, see
+// state/call-progress.ts).
 // A node that is not in sync makes the per-user views answer 503: a list missing that node's calls
 // would look like those calls had ended. The admin view lists what it has and names the missing nodes.
 import type { Context, Hono } from 'hono';
@@ -12,33 +13,27 @@ import type { RouteDeps } from '../app.js';
 import { requireAdmin } from '../auth.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { badRequest, nodeUnavailable } from '../errors.js';
+import { wantsExtended } from '../extended.js';
 import { formatOf, JSON_CONTENT_TYPE, respondJson, XML_CONTENT_TYPE, xmlSafeText } from '../represent.js';
 import { activeCdr, isLive, type ActiveCdr } from '../../state/active-cdr.js';
 import type { Call } from '../../state/calls.js';
 import { callProgress, type CallProgress } from '../../state/call-progress.js';
 import { legView, type LegView } from '../../state/leg-view.js';
 import type { LiveState } from '../../state/node-state.js';
+import { EXTENDED_CDR_ELEMENTS, SIPX_CDR_ELEMENTS } from '../../domain/sipx-elements.js';
 
-export type UserCdr = ActiveCdr & { uuid: string; state: CallProgress };
+export type ExtendedCdr = ActiveCdr & { uuid: string; state: CallProgress };
 
-/** sipX's element order, then the extras. */
-export const CDR_FIELDS = [
-  'from',
-  'from-aor',
-  'to',
-  'to-aor',
-  'direction',
-  'recipient',
-  'internal',
-  'type',
-  'start-time',
-  'duration',
-  'uuid',
-  'state',
-] as const satisfies ReadonlyArray<keyof UserCdr>;
+/** sipX's elements, in sipX's order (activeCdr builds its object in this order). */
+export const CDR_FIELDS = SIPX_CDR_ELEMENTS satisfies ReadonlyArray<keyof ActiveCdr>;
+/** sipX's elements, then the extras of `?extended=true`. */
+export const EXTENDED_CDR_FIELDS = [
+  ...SIPX_CDR_ELEMENTS,
+  ...EXTENDED_CDR_ELEMENTS,
+] as const satisfies ReadonlyArray<keyof ExtendedCdr>;
 
-/** One fixed object shape (JSON.stringify's fast path), fields in sipX's order. */
-export function userCdr(call: Call, user: string, domain: string, now: number): UserCdr {
+/** One fixed object shape (JSON.stringify's fast path), fields in sipX's order, then the extras. */
+export function extendedCdr(call: Call, user: string, domain: string, now: number): ExtendedCdr {
   const cdr = activeCdr(call, user, { domain, now });
   return {
     from: cdr.from,
@@ -83,24 +78,34 @@ XML_ENTITIES[0x3c] = '&lt;';
 XML_ENTITIES[0x3e] = '&gt;';
 XML_ENTITIES[0x22] = '&quot;';
 XML_ENTITIES[0x27] = '&apos;';
-const OPEN_TAGS = CDR_FIELDS.map((field) => `<${field}>`);
-const CLOSE_TAGS = CDR_FIELDS.map((field) => `</${field}>`);
+type CdrValue = string | number | boolean;
 
 /**
- * `<cdrs><cdr>...</cdr></cdrs>` written directly: the same bytes the generic renderer (represent.ts)
- * produces for this document (a unit test holds them equal), at a fraction of its cost. Wallboards poll
- * this every second from many screens.
+ * `<cdrs><cdr>...</cdr></cdrs>` written directly, one element per field in `fields`' order: the same
+ * bytes the generic renderer (represent.ts) produces for this document (a unit test holds them equal),
+ * at a fraction of its cost. Wallboards poll this every second from many screens.
  */
-export function renderCdrsXml(cdrs: readonly UserCdr[]): string {
-  let xml = '<?xml version="1.0" encoding="UTF-8"?>\n<cdrs>';
-  for (const cdr of cdrs) {
-    xml += '<cdr>';
-    for (let i = 0; i < CDR_FIELDS.length; i++)
-      xml += OPEN_TAGS[i]! + xmlText(cdr[CDR_FIELDS[i]!]) + CLOSE_TAGS[i]!;
-    xml += '</cdr>';
-  }
-  return `${xml}</cdrs>`;
+function cdrsXmlWriter<K extends string>(
+  fields: readonly K[],
+): (cdrs: ReadonlyArray<Readonly<Record<K, CdrValue>>>) => string {
+  const open = fields.map((field) => `<${field}>`);
+  const close = fields.map((field) => `</${field}>`);
+  return (cdrs) => {
+    let xml = '<?xml version="1.0" encoding="UTF-8"?>\n<cdrs>';
+    for (const cdr of cdrs) {
+      xml += '<cdr>';
+      for (let i = 0; i < fields.length; i++) xml += open[i]! + xmlText(cdr[fields[i]!]) + close[i]!;
+      xml += '</cdr>';
+    }
+    return `${xml}</cdrs>`;
+  };
 }
+
+/** sipX's document: exactly sipX's elements. */
+export const renderCdrsXml: (cdrs: readonly ActiveCdr[]) => string = cdrsXmlWriter(CDR_FIELDS);
+/** The `?extended=true` document: sipX's elements, then uuid and state. */
+export const renderExtendedCdrsXml: (cdrs: readonly ExtendedCdr[]) => string =
+  cdrsXmlWriter(EXTENDED_CDR_FIELDS);
 
 /** What FreeSWITCH's channels may name as a user (channel-user.ts keeps at most this). */
 const CDR_USER_RE = /^[A-Za-z0-9+*#._@-]{1,64}$/;
@@ -135,22 +140,36 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): vo
     return deps.live;
   };
 
-  const userCdrs = async (c: Context<AppEnv>, user: string) => {
+  /** The user's live calls, each built by `build`, by start time. */
+  const collect = async <T extends ActiveCdr>(
+    user: string,
+    build: (call: Call, domain: string, now: number) => T,
+  ): Promise<T[]> => {
     const { calls, unavailable } = liveState().callsForUser(user);
     if (unavailable.length > 0) throw nodeUnavailable();
     const now = Date.now();
     const domainOf = domainLookup();
-    const cdrs: UserCdr[] = [];
+    const cdrs: T[] = [];
     for (const { nodeId, call } of calls) {
       if (!isLive(call)) continue;
       // With FS_DOMAIN set (the common case) this costs no promise per call.
-      const domain = configured ?? (await domainOf(nodeId));
-      cdrs.push(userCdr(call, user, domain, now));
+      cdrs.push(build(call, configured ?? (await domainOf(nodeId)), now));
     }
-    cdrs.sort(byStartTime);
-    return formatOf(c) === 'json'
+    return cdrs.sort(byStartTime);
+  };
+
+  const answer = <T extends ActiveCdr>(c: Context<AppEnv>, cdrs: T[], renderXml: (cdrs: T[]) => string) =>
+    formatOf(c) === 'json'
       ? c.body(JSON.stringify({ cdrs }), 200, { ...NO_STORE, 'Content-Type': JSON_CONTENT_TYPE })
-      : c.body(renderCdrsXml(cdrs), 200, { ...NO_STORE, 'Content-Type': XML_CONTENT_TYPE });
+      : c.body(renderXml(cdrs), 200, { ...NO_STORE, 'Content-Type': XML_CONTENT_TYPE });
+
+  const userCdrs = async (c: Context<AppEnv>, user: string) => {
+    if (wantsExtended(c)) {
+      const cdrs = await collect(user, (call, domain, now) => extendedCdr(call, user, domain, now));
+      return answer(c, cdrs, renderExtendedCdrsXml);
+    }
+    const cdrs = await collect(user, (call, domain, now) => activeCdr(call, user, { domain, now }));
+    return answer(c, cdrs, renderCdrsXml);
   };
 
   app.get('/my/activecdrs', (c) => userCdrs(c, currentUser(c).userName));

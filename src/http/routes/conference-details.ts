@@ -1,6 +1,7 @@
 // GET /my/conferencedetails/{confName}: the live conference and its members, from the tracked state
 // (never by asking FreeSWITCH per request). 404 unknown, 403 not owner/delegate/admin, 503 while the
-// node that may host it is not in sync, 406 known but not active (no members).
+// node that may host it is not in sync, 406 known but not active (no members). sipX's elements only,
+// unless `?extended=true`.
 import type { Hono } from 'hono';
 import { conferenceDetails, type MemberIdentity } from '../../domain/conference-details.js';
 import type { Member } from '../../state/conferences.js';
@@ -9,6 +10,7 @@ import type { AppDeps } from '../app.js';
 import { controlledConference } from '../conference-access.js';
 import type { AppEnv } from '../context.js';
 import { HttpError } from '../errors.js';
+import { wantsExtended } from '../extended.js';
 import { findLiveConference } from '../live-conference.js';
 import { respond } from '../represent.js';
 
@@ -29,14 +31,18 @@ async function memberIdentities(
 
 export function registerConferenceDetailsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get('/my/conferencedetails/:confName', async (c) => {
+    const extended = wantsExtended(c);
     const conf = await controlledConference(c, deps.store, c.req.param('confName'));
     const found = findLiveConference(deps.live, conf.name);
     if (!found.running || found.conference.members.size === 0)
       throw new HttpError(406, `conference ${conf.name} is not active (no members)`);
     const live = found.conference;
     const identities = await memberIdentities(deps.store, live.members.values());
-    const details = conferenceDetails(conf, live, (m) =>
-      m.user === undefined ? undefined : identities.get(m.user),
+    const details = conferenceDetails(
+      conf,
+      live,
+      (m) => (m.user === undefined ? undefined : identities.get(m.user)),
+      { extended },
     );
     return respond(c, 200, 'conference', details, { headers: { 'Cache-Control': 'no-store' } });
   });

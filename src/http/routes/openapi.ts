@@ -8,7 +8,7 @@ import type { AppDeps } from '../app.js';
 import { requireAdmin } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { buildOpenApi } from '../openapi/generate.js';
-import { ROUTE_DOCS } from '../openapi/route-docs.js';
+import { ROUTE_DOCS, TAG_DESCRIPTIONS } from '../openapi/route-docs.js';
 import { JSON_CONTENT_TYPE } from '../represent.js';
 
 const PACKAGE = new URL('../../../package.json', import.meta.url);
@@ -25,6 +25,7 @@ export function registerOpenApiRoutes(app: Hono<AppEnv>, _deps: AppDeps): void {
         publicRouteCount,
         adminGuard: requireAdmin,
         commands: commandDocs(),
+        tagDescriptions: TAG_DESCRIPTIONS,
       }),
     );
     return c.body(document, 200, { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-cache' });
