@@ -219,8 +219,9 @@ describe('conference commands against the simulator', () => {
     expect(await ok(h, 'invite&%2B1%20(555)%20123-4567')).toBe('Invitation sent');
     expect(await ok(h, 'invite&sip%3A201%40example.org')).toBe('Invitation sent');
     expect(h.linesSince(mark)).toEqual([
-      'api conference alice-conf bgdial loopback/+15551234567/default 3000 Alice_weekly',
-      'api conference alice-conf bgdial user/201@example.org 3000 Alice_weekly',
+      'api conference alice-conf bgdial {fsconfd_user=200}loopback/+15551234567/default 3000 Alice_weekly',
+      // 201 is a delegate of alice-conf: invited as a moderator
+      'api conference alice-conf bgdial {outcall_flags=moderator,fsconfd_user=200}user/201@example.org 3000 Alice_weekly',
     ]);
     const refused = mark + 2;
     for (const tail of ['invite&%2B4930123456', 'invite&sip%3Abob%40evil.example.net', 'invite&user%2F201']) {

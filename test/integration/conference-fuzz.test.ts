@@ -54,12 +54,13 @@ const LINE_CHECKS: RegExp[] = [
   api(`record ${REC}/(?:alice-conf-${STAMP}\\.wav|${NAMED})`),
   api(`norecord (?:all|${REC}/alice-conf-${STAMP}\\.wav|${REC}/${NAMED})`),
   // dial waits for its outcome: bgapi. Dialling commands may start the conference: name@profile.
+  // (An admin may also dial into carol's conference, which is not running: invite starts it.)
   new RegExp(
-    `^bgapi conference alice-conf(?:@default)? dial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
+    `^bgapi conference (?:alice|carol)-conf(?:@default)? dial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
     'u',
   ),
   new RegExp(
-    `^api conference alice-conf(?:@default)? bgdial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
+    `^api conference (?:alice|carol)-conf(?:@default)? bgdial ${LEG_VARS}(?:${USER_DIAL}|${ALLOWED_DIAL})${CID}$`,
     'u',
   ),
 ];

@@ -49,8 +49,8 @@ async function idle(): Promise<void> {
 
 describe('click-to-call', () => {
   it('to a registered user: ringing, bridged, ended, as FreeSWITCH sees it', async () => {
-    const mine = phone(callerPort, 'answer');
-    const theirs = phone(targetPort, 'answer', { ringMs: 3000 });
+    const mine = await phone(callerPort, 'answer');
+    const theirs = await phone(targetPort, 'answer', { ringMs: 3000 });
     const uuid = await place(target.user);
 
     const ringing = await h.eventually(async () => {
@@ -83,7 +83,7 @@ describe('click-to-call', () => {
   });
 
   it('to an extension that answers itself: `to` is the extension, not the caller', async () => {
-    const mine = phone(callerPort, 'answer');
+    const mine = await phone(callerPort, 'answer');
     const uuid = await place('9196');
     const cdr = await h.eventually(async () => {
       const c = (await activeCdrs(h, caller)).find((x) => x.uuid === uuid);
@@ -97,8 +97,8 @@ describe('click-to-call', () => {
   });
 
   it('to a busy user: the call ends, nothing is left', async () => {
-    const mine = phone(callerPort, 'answer');
-    const theirs = phone(targetPort, 'busy');
+    const mine = await phone(callerPort, 'answer');
+    const theirs = await phone(targetPort, 'busy');
     const uuid = await place(target.user);
     await h.eventually(async () => (await fsChannelUuids(h)).includes(uuid), 'the call in FreeSWITCH');
     await theirs.exit;
@@ -107,8 +107,8 @@ describe('click-to-call', () => {
   });
 
   it('to a user who does not answer: ringing until the timeout, then nothing is left', async () => {
-    const mine = phone(callerPort, 'answer');
-    const theirs = phone(targetPort, 'ring');
+    const mine = await phone(callerPort, 'answer');
+    const theirs = await phone(targetPort, 'ring');
     const uuid = await place(target.user);
     const ringing = await h.eventually(async () => {
       const cdr = (await activeCdrs(h, caller)).find((c) => c.uuid === uuid);

@@ -111,7 +111,7 @@ describe('joining by extension', () => {
   });
 
   it('click-to-call into the room by someone who is neither owner nor delegate still meets the PIN', async () => {
-    const phoneRun = phone(outsiderPort, 'answer');
+    const phoneRun = await phone(outsiderPort, 'answer');
     const before = (await members()).length;
     const res = await h.request('PUT', `/my/call/${conf.extension}`, outsider);
     expect(res.status, await res.clone().text()).toBe(200);
@@ -188,7 +188,7 @@ describe('invited and click-to-call hosts', () => {
       async () => callers(await fsConference(h, room.name)).length === 1,
       'the first guest in',
     );
-    const delegatePhone = phone(delegatePort, 'answer');
+    const delegatePhone = await phone(delegatePort, 'answer');
     const invite = await h.request('PUT', `/my/conference/${room.name}/invite&${delegate.user}`, owner);
     expect(invite.status, await invite.clone().text()).toBe(200);
     const m = await h.eventually(
@@ -202,7 +202,7 @@ describe('invited and click-to-call hosts', () => {
 
   it("the owner's click-to-call into their own room joins as moderator without the PIN", async () => {
     const room = await createConference(h, owner, { accessCode: '8642', muteOnEntry: true });
-    const ownerPhone = phone(ownerPort, 'answer');
+    const ownerPhone = await phone(ownerPort, 'answer');
     const res = await h.request('PUT', `/my/call/${room.extension}`, owner);
     expect(res.status, await res.clone().text()).toBe(200);
     const m = await h.eventually(async () => callers(await fsConference(h, room.name))[0], 'the owner in');

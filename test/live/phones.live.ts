@@ -44,7 +44,7 @@ describe('phones', () => {
   });
 
   it('a user calls another by number: ringing, then answered, in both activecdrs as in FreeSWITCH', async () => {
-    const bobPhone = phone(bobPort, 'answer', { ringMs: 3000 });
+    const bobPhone = await phone(bobPort, 'answer', { ringMs: 3000 });
     const call = dial(alice.sip, bob.user, sipPort(), 5000);
 
     const ringing = await h.eventually(async () => {
@@ -75,7 +75,7 @@ describe('phones', () => {
   });
 
   it('a busy phone: the caller hears busy (486) and nothing is left', async () => {
-    const bobPhone = phone(bobPort, 'busy');
+    const bobPhone = await phone(bobPort, 'busy');
     const call = dial(alice.sip, bob.user, sipPort(), 1000);
     expect(await call.exit).not.toBe(0);
     expect(call.output()).toMatch(/486/);
@@ -85,7 +85,7 @@ describe('phones', () => {
   });
 
   it('an unanswered phone: the caller is told so after the ring timeout and nothing is left', async () => {
-    const bobPhone = phone(bobPort, 'ring');
+    const bobPhone = await phone(bobPort, 'ring');
     const call = dial(alice.sip, bob.user, sipPort(), 1000);
     const ringing = await h.eventually(async () => {
       const b = await activeCdrs(h, bob);

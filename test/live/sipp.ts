@@ -105,17 +105,31 @@ export async function register(
 
 export type PhoneMode = 'answer' | 'busy' | 'ring';
 
-/** A phone on `port` that handles `calls` incoming calls: answers after `ringMs`, is busy, or only rings. */
-export function phone(
+/** Resolves once a UDP socket is bound to `port` (read from /proc/net/udp: probing by binding could race sipp). */
+async function listening(port: number, run: SippRun): Promise<void> {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (let i = 0; i < 200; i++) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sipp did not start listening on ${port}: ${run.output()}`);
+}
+
+/**
+ * A phone on `port` that handles `calls` incoming calls: answers after `ringMs`, is busy, or only rings.
+ * Resolves once it listens, so a call placed next cannot reach a port nobody answers on.
+ */
+export async function phone(
   port: number,
   mode: PhoneMode,
   options: { ringMs?: number; calls?: number } = {},
-): SippRun {
+): Promise<SippRun> {
   const file =
     mode === 'answer'
       ? scenario('uas', { RING_MS: options.ringMs ?? 0 })
       : scenario(mode === 'busy' ? 'uas-busy' : 'uas-ring', {});
-  return run([
+  const r = run([
     '-sf',
     file,
     '-i',
@@ -127,6 +141,8 @@ export function phone(
     '-m',
     String(options.calls ?? 1),
   ]);
+  await listening(port, r);
+  return r;
 }
 
 /** `from` calls `to` (digest-authenticated), stays up `holdMs` unless FreeSWITCH hangs up first. */

@@ -151,9 +151,10 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): vo
     const domainOf = domainLookup();
     const cdrs: T[] = [];
     for (const { nodeId, call } of calls) {
-      if (!isLive(call)) continue;
       // With FS_DOMAIN set (the common case) this costs no promise per call.
-      cdrs.push(build(call, configured ?? (await domainOf(nodeId)), now));
+      const domain = configured ?? (await domainOf(nodeId));
+      // Checked after that await: events may have ended the call meanwhile (its legs gone).
+      if (isLive(call)) cdrs.push(build(call, domain, now));
     }
     return cdrs.sort(byStartTime);
   };
