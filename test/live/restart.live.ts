@@ -2,7 +2,8 @@
 // conference, then rebuild its state from the new FreeSWITCH and serve it again. FS_RESTART is the
 // shell command that restarts the FreeSWITCH named by FS_ESL and returns once it runs again (e.g.
 // `systemctl restart freeswitch`); the suite fails without it rather than skipping the case.
-import { execSync } from 'node:child_process';
+import { exec } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveHarness, type LiveHarness } from './live-harness.js';
 import {
@@ -57,8 +58,10 @@ describe('FreeSWITCH restarts', () => {
         await sleep(100);
       }
     })();
-    execSync(RESTART!, { stdio: 'inherit', timeout: 120_000, shell: '/bin/bash' });
+    // Asynchronously: the daemon runs in this process and must answer FreeSWITCH's start-up fetches.
+    await promisify(exec)(RESTART!, { timeout: 120_000, shell: '/bin/bash' });
     await h.eventually(async () => (await health()) === 200, 'healthy again', 60_000);
+    await h.eventually(async () => h.fs.state === 'connected', "the test's own ESL connection back", 60_000);
     polling = false;
     await poller;
     expect(statuses.has(503), `health answers seen during the restart: ${[...statuses].join(',')}`).toBe(
