@@ -14,7 +14,9 @@ const WORK = mkdtempSync(join(tmpdir(), 'fsconfd-sipp-'));
 export const SIP_SERVER = process.env['FS_SIP'] ?? '127.0.0.1:5060';
 const SIPP = process.env['SIPP'] ?? 'sipp';
 const running = new Set<ChildProcess>();
-let nextMediaPort = 22_000;
+// Each test file runs in its own process: a random base per process keeps files from reusing a port
+// a previous file's sipp may still be releasing.
+let nextMediaPort = 22_000 + 40 * Math.floor(Math.random() * 200);
 
 export interface SippRun {
   /** Exit code: 0 when every call of the scenario went as written. */
@@ -110,7 +112,10 @@ async function listening(port: number, run: SippRun): Promise<void> {
   const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   for (let i = 0; i < 200; i++) {
     const table = readFileSync('/proc/net/udp', 'utf8');
-    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix))) return;
+    const bound = table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix));
+    // and still running a moment later (a sipp that cannot bind its media port exits at once)
+    if (bound && (await Promise.race([run.exit, new Promise((r) => setTimeout(r, 150, 'up'))])) === 'up')
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`sipp did not start listening on ${port}: ${run.output()}`);

@@ -54,7 +54,8 @@ export async function createConference(
   return { name, extension };
 }
 
-let nextPort = 5170;
+// a random base per test file (each runs in its own process), see sipp.ts
+let nextPort = 5200 + 20 * Math.floor(Math.random() * 200);
 /** A SIP port for one phone or caller (each sipp binds its own). */
 export function sipPort(): number {
   nextPort += 1;
