@@ -10,7 +10,8 @@
 //   written after the answer has gone (the attempt counts as pending meanwhile);
 // - a counter the database reported locked out, or at its limit with this daemon's own attempts:
 //   none, refused here (shared-counter-view.ts). So a flood from one address costs the database
-//   at most `limit` calls, and at most MAX_ASKING calls wait at once (beyond: 503, Retry-After 1).
+//   at most `limit` calls, and at most MAX_ASKING calls for strangers wait at once (beyond: 503,
+//   Retry-After 1; users at a known address still ask).
 // Attempts admitted without asking are not seen by the other daemons until they fail: an attacker
 // behind a user's own address gets at most FAST_PER_PAIR more guesses per daemon than the limit.
 //
@@ -84,7 +85,8 @@ export class SharedLoginThrottle implements LoginThrottle {
       this.view.hold(keys, pair);
       return this.ticket(attempt, keys, known, { via: 'fast', pair });
     }
-    if (this.asking >= MAX_ASKING) return { ok: false, retryAfterMs: PENDING_RETRY_MS, busy: true };
+    // A known user is never turned away for want of capacity (their pair's limit bounds them).
+    if (this.asking >= MAX_ASKING && !known) return { ok: false, retryAfterMs: PENDING_RETRY_MS, busy: true };
     this.view.hold(keys);
     this.asking++;
     let answer: SharedAdmission;

@@ -44,6 +44,13 @@ export const LOGIN_THROTTLE_SQL = `
     SELECT coalesce(p_now, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)
   $$;
 
+  -- The calling transaction commits without waiting for its WAL to reach disk: a crash of the server
+  -- may lose the last fraction of a second of login counts, never a store write (those keep the
+  -- server's setting), and a login does not wait for a disk flush.
+  CREATE FUNCTION login_fast_commit() RETURNS void LANGUAGE sql AS $$
+    SELECT set_config('synchronous_commit', 'off', true)
+  $$;
+
   -- The counter's row, locked; created when missing (again if a clean-up deleted it meanwhile).
   CREATE FUNCTION login_counter_lock(p_kind text, p_id text, p_now bigint)
   RETURNS login_counters LANGUAGE plpgsql AS $$
@@ -75,6 +82,7 @@ export const LOGIN_THROTTLE_SQL = `
     i integer;
     in_window boolean;
   BEGIN
+    PERFORM login_fast_commit();
     wait_ms := 0;
     blocked_kinds := '{}';
     blocked_ids := '{}';
@@ -176,6 +184,7 @@ export const LOGIN_THROTTLE_SQL = `
     i integer;
     at integer;
   BEGIN
+    PERFORM login_fast_commit();
     IF p_outcome NOT IN ('success', 'failure', 'unchecked') THEN
       RAISE EXCEPTION 'unknown outcome %', p_outcome;
     END IF;

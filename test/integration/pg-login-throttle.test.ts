@@ -216,6 +216,21 @@ describe.skipIf(!RUN)('shared login throttle: two daemons, one database', () => 
     expect(await count()).toBe(0);
   });
 
+  it('counting commits without waiting for the disk, for its own transaction only', async () => {
+    const db = await database({ now: 1_000_000 });
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT * FROM login_admit('{client}', '{c}', 20, 50, 900000, 60000, 1000, NULL)");
+      expect((await client.query('SHOW synchronous_commit')).rows[0]).toEqual({ synchronous_commit: 'off' });
+      await client.query('COMMIT');
+      expect((await client.query('SHOW synchronous_commit')).rows[0]).toEqual({ synchronous_commit: 'on' });
+    } finally {
+      await client.end();
+    }
+  });
+
   it('a database of the first schema is migrated, its data kept', async () => {
     const url = await server.freshDatabase();
     const client = new pg.Client({ connectionString: url });

@@ -180,6 +180,10 @@ describe('SharedLoginThrottle over a scripted database', () => {
     for (let i = 0; i < MAX_ASKING; i++) void throttle.admit(at(`10.0.${i >> 8}.${i & 255}`, `n${i}`));
     expect(await throttle.admit(at('10.9.9.9', 'z'))).toEqual({ ok: false, retryAfterMs: 1000, busy: true });
     expect(counters.admits).toHaveLength(MAX_ASKING);
+    // a user at a known address (never seen by this daemon) still asks
+    counters.known.remember('alice', 'home');
+    void throttle.admit(at('home', 'alice'));
+    expect(counters.admits).toHaveLength(MAX_ASKING + 1);
   });
 
   it('PostgreSQL unreachable: counts in this daemon, says so once, and says when it is shared again', async () => {
