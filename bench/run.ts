@@ -7,6 +7,7 @@ import { benchCommands } from './commands.js';
 import { benchIngest } from './ingest.js';
 import { benchMemory } from './memory.js';
 import { benchResync } from './resync.js';
+import { benchSharedLogins } from './shared-logins.js';
 import { benchStore } from './store.js';
 import { benchFanout } from './ws-fanout.js';
 
@@ -20,6 +21,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
   ['fanout', benchFanout],
   ['logins', benchAttack],
   ['store', benchStore],
+  ['shared-logins', benchSharedLogins],
 ];
 
 console.log(

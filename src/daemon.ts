@@ -13,7 +13,10 @@ import { isAddressableName } from './domain/users.js';
 import { createApp, type AppDeps } from './http/app.js';
 import { ConnectionGuard, HTTP_SERVER_OPTIONS } from './http/connection-guard.js';
 import { readOpenFileLimit, resolveConnectionLimits } from './http/connection-limits.js';
+import { DEFAULT_GUARD_OPTIONS } from './http/auth-guard.js';
+import type { AuthOptions } from './http/auth.js';
 import { SharedWindowLimiter } from './http/rate-limit.js';
+import { SharedLoginThrottle } from './http/shared-login-throttle.js';
 import { CALL_RATE_WINDOW_MS } from './http/routes/calls.js';
 import type { Logger } from './log.js';
 import { createDaemonMetrics } from './metrics/daemon-metrics.js';
@@ -151,8 +154,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     events,
     metrics,
     stopping: () => guard?.draining ?? false,
-    ...(store instanceof PostgresStore ? { callLimiter: sharedCallLimiter(store, config, logger) } : {}),
     ...options.app,
+    ...(store instanceof PostgresStore ? sharedLimits(store, config, logger, options.app?.auth) : {}),
   });
 
   const liveSettings = new LiveSettingsApplier({ live, esl: pool, logger });
@@ -234,11 +237,27 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   };
 }
 
-/** CALLS_PER_MINUTE counted once for every daemon sharing the PostgreSQL store. */
-function sharedCallLimiter(store: PostgresStore, config: Config, logger: Logger): SharedWindowLimiter {
+/**
+ * CALLS_PER_MINUTE and the login throttle, counted once for every daemon sharing the PostgreSQL store
+ * (unless the caller brings its own throttle).
+ */
+function sharedLimits(
+  store: PostgresStore,
+  config: Config,
+  logger: Logger,
+  auth: Partial<AuthOptions> | undefined,
+): Pick<AppDeps, 'callLimiter' | 'auth'> {
   const limit = { limit: config.callsPerMinute, windowMs: CALL_RATE_WINDOW_MS };
   const shared = store.rateWindows.window('click-to-call', limit.limit, limit.windowMs);
-  return new SharedWindowLimiter(shared, limit, logger.child({ component: 'click-to-call' }));
+  const callLimiter = new SharedWindowLimiter(shared, limit, logger.child({ component: 'click-to-call' }));
+  if (auth?.throttle !== undefined) return { callLimiter, auth };
+  const guard = { ...DEFAULT_GUARD_OPTIONS, now: Date.now, ...auth };
+  const throttle = new SharedLoginThrottle(
+    store.logins,
+    guard,
+    logger.child({ component: 'login-throttle' }),
+  );
+  return { callLimiter, auth: { ...auth, throttle } };
 }
 
 /** Names stored before `.`/`..` were refused: listed, but no URL can read, change or delete them. */

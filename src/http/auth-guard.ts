@@ -18,6 +18,9 @@
 // A lockout lasts `lockoutMs`, doubling on each repeated one up to `maxLockoutMs`; a counter without
 // a failure for `failureWindowMs` starts over. Each table keeps at most `maxEntries` (least recently
 // touched dropped first); known addresses are a separate table that only successes fill.
+// Daemons sharing PostgreSQL count in one place instead (shared-login-throttle.ts, same rules).
+import { BoundedMap } from '../domain/bounded-map.js';
+import { RecentClients, type KnownClients } from '../domain/known-clients.js';
 
 export interface GuardOptions {
   clientFailureLimit: number;
@@ -56,7 +59,9 @@ export interface AttemptTicket {
   readonly known: boolean;
 }
 
-export type Admission = { ok: true; ticket: AttemptTicket } | { ok: false; retryAfterMs: number };
+/** `busy`: refused for want of capacity to count it (HTTP 503), not because of failures (429). */
+export type Admission =
+  { ok: true; ticket: AttemptTicket } | { ok: false; retryAfterMs: number; busy?: true };
 
 /** `unchecked`: admitted but never decided (no capacity to check it, a stale nonce): not a failure. */
 export type AttemptOutcome = 'success' | 'failure' | 'unchecked';
@@ -68,7 +73,7 @@ export interface LoginThrottle {
   settle(ticket: AttemptTicket, outcome: AttemptOutcome): Promise<boolean>;
 }
 
-type CounterKind = 'pair' | 'client' | 'account';
+export type CounterKind = 'pair' | 'client' | 'account';
 export type CounterKey = readonly [CounterKind, string];
 
 interface Counter {
@@ -79,46 +84,46 @@ interface Counter {
   lockouts: number;
 }
 
-const KNOWN_CLIENTS_PER_USER = 8;
 /** Retry-After when the limit is only reached by attempts still being checked. */
-const PENDING_RETRY_MS = 1_000;
+export const PENDING_RETRY_MS = 1_000;
 
-/** A Map that forgets its least recently touched entries beyond `max`. */
-class BoundedMap<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  touch(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.max) {
-      const oldest = this.map.keys().next().value;
-      if (oldest === undefined) break;
-      this.map.delete(oldest);
-    }
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-  get size(): number {
-    return this.map.size;
-  }
+/**
+ * The counters an attempt is counted on: the address alone for malformed credentials; the
+ * (address, name) pair for a user at an address they logged in from before; else the pair, the
+ * address and the name.
+ */
+export function counterKeys({ client, login }: LoginAttempt, known: boolean): CounterKey[] {
+  if (login === undefined) return [['client', client]];
+  const pair: CounterKey = ['pair', pairId(client, login)];
+  if (known) return [pair];
+  return [pair, ['client', client], ['account', login]];
+}
+
+export function pairId(client: string, login: string): string {
+  return `${client}\n${login}`;
+}
+
+export function limitOf(
+  kind: CounterKind,
+  options: Pick<GuardOptions, 'clientFailureLimit' | 'userFailureLimit'>,
+): number {
+  return kind === 'account' ? options.userFailureLimit : options.clientFailureLimit;
 }
 
 /** The in-memory LoginThrottle: one process's view; lost on restart. */
 export class MemoryLoginThrottle implements LoginThrottle {
   private readonly counters: Record<CounterKind, BoundedMap<Counter>>;
-  private readonly known: BoundedMap<string[]>;
 
-  constructor(private readonly options: GuardOptions) {
+  /** `known`: where users logged in from (by default its own table, filled by its successes). */
+  constructor(
+    private readonly options: GuardOptions,
+    private readonly known: KnownClients = new RecentClients(options.maxEntries),
+  ) {
     this.counters = {
       pair: new BoundedMap(options.maxEntries),
       client: new BoundedMap(options.maxEntries),
       account: new BoundedMap(options.maxEntries),
     };
-    this.known = new BoundedMap(options.maxEntries);
   }
 
   async admit(attempt: LoginAttempt): Promise<Admission> {
@@ -133,7 +138,7 @@ export class MemoryLoginThrottle implements LoginThrottle {
   admitNow(attempt: LoginAttempt): Admission {
     const now = this.options.now();
     const known = attempt.userName !== undefined && this.isKnownClient(attempt.userName, attempt.client);
-    const keys = this.keysFor(attempt, known);
+    const keys = counterKeys(attempt, known);
     let wait = 0;
     for (const key of keys) wait = Math.max(wait, this.waitFor(key, now));
     if (wait > 0) return { ok: false, retryAfterMs: wait };
@@ -157,20 +162,20 @@ export class MemoryLoginThrottle implements LoginThrottle {
       else if (outcome === 'failure') lockedNow = this.fail(counter, this.limitOf(kind), now) || lockedNow;
     }
     const { client, userName } = ticket.attempt;
-    if (outcome === 'success' && userName !== undefined) this.remember(userName, client);
+    if (outcome === 'success' && userName !== undefined) this.known.remember(userName, client);
     return lockedNow;
   }
 
   /** True when `client` logged in successfully as `userName` before (and is still remembered). */
   isKnownClient(userName: string, client: string): boolean {
-    return this.known.get(userName)?.includes(client) ?? false;
+    return this.known.isKnown(userName, client);
   }
 
   /** Milliseconds `attempt` would have to wait; 0 when it would be admitted. For tests. */
   blockedFor(attempt: LoginAttempt): number {
     const now = this.options.now();
     const known = attempt.userName !== undefined && this.isKnownClient(attempt.userName, attempt.client);
-    return Math.max(0, ...this.keysFor(attempt, known).map((key) => this.waitFor(key, now)));
+    return Math.max(0, ...counterKeys(attempt, known).map((key) => this.waitFor(key, now)));
   }
 
   /** For tests and metrics. */
@@ -178,15 +183,8 @@ export class MemoryLoginThrottle implements LoginThrottle {
     return this.counters.client.size;
   }
 
-  private keysFor({ client, login }: LoginAttempt, known: boolean): CounterKey[] {
-    if (login === undefined) return [['client', client]];
-    const pair: CounterKey = ['pair', `${client}\n${login}`];
-    if (known) return [pair];
-    return [pair, ['client', client], ['account', login]];
-  }
-
   private limitOf(kind: CounterKind): number {
-    return kind === 'account' ? this.options.userFailureLimit : this.options.clientFailureLimit;
+    return limitOf(kind, this.options);
   }
 
   private waitFor([kind, id]: CounterKey, now: number): number {
@@ -222,12 +220,5 @@ export class MemoryLoginThrottle implements LoginThrottle {
     counter.lockouts++;
     counter.failures = 0;
     return true;
-  }
-
-  private remember(userName: string, client: string): void {
-    const list = this.known.get(userName) ?? [];
-    if (list[0] === client) return this.known.touch(userName, list);
-    const next = [client, ...list.filter((c) => c !== client)].slice(0, KNOWN_CLIENTS_PER_USER);
-    this.known.touch(userName, next);
   }
 }

@@ -17,6 +17,8 @@ export interface ChangeFeedHandlers {
   up(): void;
   /** The connection is gone (reads are now from the last known state). */
   lost(why: string): void;
+  /** Other channels LISTENed on the same connection (constant names), and their payloads' handlers. */
+  channels?: Readonly<Record<string, (payload: string) => void>>;
 }
 
 export interface ChangeFeedOptions {
@@ -77,13 +79,15 @@ export class ChangeFeed {
       this.drop(client, lost);
     });
     client.on('notification', (n) => {
-      if (n.channel !== CHANGE_CHANNEL) return;
+      if (n.channel !== CHANGE_CHANNEL) return this.handlers.channels?.[n.channel]?.(n.payload ?? '');
       const seq = Number(n.payload);
       if (Number.isSafeInteger(seq) && seq > 0) this.handlers.notified(seq);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      for (const channel of Object.keys(this.handlers.channels ?? {}))
+        await client.query(`LISTEN ${channel}`);
       // Notifications from here on are delivered; the reload covers everything committed before.
       await this.handlers.reload();
       if (lost !== undefined) throw new Error(lost);

@@ -4,6 +4,7 @@
 // newer than the newest migration here belongs to a newer fs-confd: start-up stops with one line
 // rather than write records that version might not read.
 import type { ClientBase } from 'pg';
+import { LOGIN_THROTTLE_SQL } from './pg-login-schema.js';
 
 export interface Migration {
   version: number;
@@ -81,6 +82,11 @@ export const MIGRATIONS: readonly Migration[] = [
         RETURN 0;
       END $$;
     `,
+  },
+  {
+    version: 2,
+    description: 'login throttle: failed-login counters and known addresses, shared',
+    sql: LOGIN_THROTTLE_SQL,
   },
 ];
 

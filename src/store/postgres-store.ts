@@ -25,6 +25,8 @@ import { datasetFrom, importPlan } from './dataset-sync.js';
 import { StoreListeners } from './listeners.js';
 import { isConnectionError, reason, storeErrorFrom } from './pg-errors.js';
 import { ChangeFeed } from './pg-feed.js';
+import { LOGIN_CHANNEL } from './pg-login-schema.js';
+import { PgLogins } from './pg-logins.js';
 import { migrate } from './pg-migrations.js';
 import { DatasetMirror } from './pg-mirror.js';
 import { PgRateWindows } from './pg-rate-windows.js';
@@ -52,6 +54,8 @@ export interface PostgresStoreOptions {
   backoff?: BackoffOptions;
   heartbeatMs?: number;
   now?: () => number;
+  /** The login counters' clock, for tests (by default PostgreSQL's). */
+  loginClock?: () => number;
 }
 
 export const DEFAULT_PG_OPTIONS = {
@@ -75,6 +79,8 @@ export function describeDatabaseUrl(url: string): string {
 export class PostgresStore extends DatasetReads implements Store {
   /** Shared per-key action windows (click-to-call limits) in the same database. */
   readonly rateWindows: PgRateWindows;
+  /** The login throttle's shared counters and known addresses (SharedLoginThrottle uses them). */
+  readonly logins: PgLogins;
   private readonly mirror: DatasetMirror;
   /** The newest seq a notification announced. */
   private wantedSeq = 0;
@@ -90,7 +96,8 @@ export class PostgresStore extends DatasetReads implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     clientConfig: pg.ClientConfig,
-    options: Required<Omit<PostgresStoreOptions, 'logger' | 'url'>> & { logger: Logger | undefined },
+    options: Required<Omit<PostgresStoreOptions, 'logger' | 'url' | 'loginClock'>> &
+      Pick<PostgresStoreOptions, 'loginClock'> & { logger: Logger | undefined },
   ) {
     super();
     this.log = options.logger?.child({ part: 'store' });
@@ -98,6 +105,11 @@ export class PostgresStore extends DatasetReads implements Store {
     this.mirror = new DatasetMirror(this.listeners, this.log);
     this.availability = new StoreAvailability(options.staleReadsMs, options.now);
     this.rateWindows = new PgRateWindows(pool, this.availability);
+    this.logins = new PgLogins(pool, this.availability, this.log, options.loginClock);
+    // A deleted user's addresses go with them (in the database by ON DELETE CASCADE).
+    this.listeners.add((change) => {
+      if (change.kind === 'user' && change.action === 'deleted') this.logins.forgetUser(change.userName);
+    });
     this.feed = new ChangeFeed(
       {
         client: clientConfig,
@@ -110,6 +122,7 @@ export class PostgresStore extends DatasetReads implements Store {
         reload: () => this.serial(() => this.reload()),
         up: () => this.availability.up(),
         lost: () => this.availability.down(),
+        channels: { [LOGIN_CHANNEL]: (payload) => this.logins.notified(payload) },
       },
     );
   }
@@ -264,7 +277,10 @@ export class PostgresStore extends DatasetReads implements Store {
   private async reload(): Promise<void> {
     await this.inTransaction(
       (client) => client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
-      (client) => this.mirror.replaceWith(client),
+      async (client) => {
+        await this.mirror.replaceWith(client);
+        await this.logins.reload(client);
+      },
     );
   }
 

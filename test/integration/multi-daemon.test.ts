@@ -1,14 +1,19 @@
 // Two daemons behind an imaginary load balancer, one PostgreSQL, one simulated FreeSWITCH: what one
 // daemon commits, the other serves within a second; a user deleted or demoted on one loses access on
 // the other (open event streams end with 4001); 200 concurrent admin writes over both lose nothing;
-// the click-to-call limit is counted once; a saved PIN reaches FreeSWITCH once; /health shows the store.
+// the click-to-call limit and the login throttle are counted once (a login flood split over both is
+// throttled as one, a user still logs in from a known address on the other daemon, X-Forwarded-For
+// from TRUSTED_PROXIES is the client on both); a saved PIN reaches FreeSWITCH once; /health shows the
+// store.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/daemon-harness.js';
 import { startDaemonPair, type DaemonPair } from '../helpers/daemon-pair.js';
-import { basic } from '../helpers/http.js';
+import { basic, PASSWORDS } from '../helpers/http.js';
 import { postgresTestsRun, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { connectStream, type StreamConnection } from '../helpers/ws-client.js';
+import type { Daemon } from '../../src/daemon.js';
+import type { PostgresStore } from '../../src/store/postgres-store.js';
 
 const RUN = postgresTestsRun('multi-daemon tests');
 /** The issue's bound: a change is visible on the other daemon in under a second. */
@@ -34,6 +39,24 @@ async function started(env: Record<string, string> = {}): Promise<DaemonPair> {
   pair = await startDaemonPair(await server.freshDatabase(), env);
   return pair;
 }
+
+/** GET /my/conferences with Basic credentials, from `forwardedFor` when given (a trusted proxy's header). */
+async function login(
+  daemon: Daemon,
+  name: string,
+  password: string,
+  forwardedFor?: string,
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    Authorization: basic(name, password),
+    Accept: 'application/json',
+  };
+  if (forwardedFor !== undefined) headers['X-Forwarded-For'] = forwardedFor;
+  return fetch(`${daemon.url}/my/conferences`, { headers });
+}
+
+const isKnown = (daemon: Daemon, userName: string, client: string) =>
+  (daemon.store as PostgresStore).logins.isKnown(userName, client);
 
 describe.skipIf(!RUN)('two daemons, one PostgreSQL', () => {
   it('a user created on A can be read on B, and log in there, within a second', async () => {
@@ -146,6 +169,55 @@ describe.skipIf(!RUN)('two daemons, one PostgreSQL', () => {
     expect(originates.filter((r) => r.line.includes('user/200@'))).toHaveLength(3);
   });
 
+  it('a login flood split over A and B is throttled as one; a user who logged in from the address before still gets in on B', async () => {
+    const p = await started();
+    // the admin logs in on A from this address (127.0.0.1): known there from now on, on every daemon
+    expect((await login(p.a, 'admin', PASSWORDS.admin)).status).toBe(200);
+    await eventually(() => isKnown(p.b, 'admin', '127.0.0.1'), WITHIN_A_SECOND);
+    // 20 wrong passwords for alice from the same address, alternating: 10 on each daemon
+    for (let i = 0; i < 20; i++)
+      expect((await login(i % 2 === 0 ? p.a : p.b, 'alice', `wrong-${i}`)).status).toBe(401);
+    for (const daemon of [p.a, p.b, p.b, p.a]) {
+      const refused = await login(daemon, 'alice', 'wrong-again');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    // the right password is refused too: alice never logged in from here (no answer tells a guess)
+    expect((await login(p.b, 'alice', PASSWORDS.owner)).status).toBe(429);
+    // the admin, who did, still gets in on B, where this login was never checked before
+    expect((await login(p.b, 'admin', PASSWORDS.admin)).status).toBe(200);
+  });
+
+  it('a distributed attack over both daemons locks the name for strangers, not for the user at a known address', async () => {
+    const p = await started({ TRUSTED_PROXIES: '127.0.0.1' });
+    const home = '198.51.100.10';
+    expect((await login(p.a, '200', PASSWORDS.owner, home)).status).toBe(200);
+    await eventually(() => isKnown(p.b, '200', home), WITHIN_A_SECOND);
+    // 50 wrong passwords for alice (the same user by IM id) from 50 addresses: 25 per daemon, each
+    // under the per-name limit (50) on its own
+    for (let i = 0; i < 50; i++)
+      expect((await login(i % 2 === 0 ? p.a : p.b, 'alice', `guess-${i}`, `203.0.113.${i + 1}`)).status).toBe(
+        401,
+      );
+    for (const daemon of [p.a, p.b])
+      expect((await login(daemon, 'alice', PASSWORDS.owner, '203.0.113.200')).status).toBe(429);
+    // at home, on B (never checked this login there before): in
+    expect((await login(p.b, 'alice', PASSWORDS.owner, home)).status).toBe(200);
+  });
+
+  it('behind TRUSTED_PROXIES the forwarded address is counted, on both daemons', async () => {
+    const p = await started({ TRUSTED_PROXIES: '127.0.0.1' });
+    for (let i = 0; i < 20; i++)
+      expect((await login(i % 2 === 0 ? p.b : p.a, `nobody-${i}`, 'wrong', '203.0.113.7')).status).toBe(401);
+    for (const daemon of [p.a, p.b]) {
+      expect((await login(daemon, 'nobody', 'wrong', '203.0.113.7')).status).toBe(429);
+      // another client behind the same proxy has its own count
+      expect((await login(daemon, 'nobody', 'wrong', '203.0.113.8')).status).toBe(401);
+      // the header's left part is the client's to write: only the proxy's own entry counts
+      expect((await login(daemon, 'nobody', 'wrong', '198.51.100.1, 203.0.113.7')).status).toBe(429);
+    }
+  });
+
   it('a PIN saved on A reaches the running conference once, and B serves the new PIN', async () => {
     const p = await started();
     await p.waitSynced();
@@ -185,8 +257,11 @@ describe.skipIf(!RUN)('two daemons, one PostgreSQL', () => {
       proxy.cut();
       await eventually(async () => (await health()).status === 503, 10_000);
       expect((await health()).body.store).toMatchObject({ status: 'degraded', since: expect.any(String) });
-      // reads (and logins) from the last known state
+      // reads (and logins) from the last known state; failed logins counted on A alone, as it says
       expect((await p.request(p.a, 'GET', '/my/conferences', { as: 'owner' })).status).toBe(200);
+      expect(p.logs.a.filter((l) => l.includes('counting failed logins in this daemon only'))).toHaveLength(
+        1,
+      );
       // writes: 503 with Retry-After, nothing saved
       const refused = await p.request(p.a, 'POST', '/api/users', {
         as: 'admin',
@@ -205,6 +280,7 @@ describe.skipIf(!RUN)('two daemons, one PostgreSQL', () => {
       await eventually(async () => (await health()).status === 200, 10_000);
       // what B did meanwhile is there on A, and the refused write is nowhere
       expect((await p.request(p.a, 'GET', '/my/conferences', { as: 'other' })).status).toBe(401);
+      await eventually(() => p.logs.a.some((l) => l.includes('counting in PostgreSQL again')), 5000);
       expect((await p.request(p.a, 'GET', '/api/conferences/carol-conf', { as: 'admin' })).status).toBe(404);
       expect((await p.request(p.b, 'GET', '/api/users/310', { as: 'admin' })).status).toBe(404);
     } finally {
