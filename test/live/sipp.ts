@@ -143,6 +143,9 @@ export async function phone(
     String(port),
     ...media(),
     '-rtp_echo',
+    // FreeSWITCH may send a registered phone an unsolicited NOTIFY (message waiting): answer it 200
+    // instead of aborting the scenario before the call arrives
+    '-aa',
     '-m',
     String(options.calls ?? 1),
   ]);
