@@ -29,6 +29,7 @@ export interface SimUser {
  * - tone-loop: answers and plays `toneMs` of tone then `silenceMs` of silence, forever (makes a
  *   conference member at the other end of a loopback "talk").
  * - bridge: bridges to a dial string (e.g. `user/1000`).
+ * - echo: answers and echoes (stays up until hung up).
  */
 export type DialplanTarget = (
   | {
@@ -46,6 +47,8 @@ export type DialplanTarget = (
   | { kind: 'silence'; hangupAfterMs?: number }
   | { kind: 'tone-loop'; toneMs: number; silenceMs: number }
   | { kind: 'bridge'; dialString: string }
+  /** answers and echoes the caller's audio (the vanilla dialplan's 9196) */
+  | { kind: 'echo' }
 ) & {
   /** What the extension's condition captured, reported as DP_MATCH (default: the extension). */
   match?: string;

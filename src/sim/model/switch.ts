@@ -4,6 +4,7 @@
 import type { SimApi, SimEventBus, SimIdentity } from '../types.js';
 import { Applications } from './apps.js';
 import { ChannelVars } from './channel-vars.js';
+import { CallControl } from './call-control.js';
 import { CallEngine } from './calls.js';
 import { ConferenceCalls, MEMBER_EXIT_MS } from './conference-calls.js';
 import type { Channel } from './channel.js';
@@ -61,6 +62,7 @@ export class SimSwitch implements SimApi {
   private readonly confHost: ConferenceApiHost;
   private readonly vars: ChannelVars;
   private readonly confCalls: ConferenceCalls;
+  private readonly callControl: CallControl;
 
   constructor(options: SimSwitchOptions) {
     this.identity = options.identity ?? createSimIdentity();
@@ -125,6 +127,7 @@ export class SimSwitch implements SimApi {
             ? { authenticatedUser: ch.profile.username ?? '' }
             : {}),
         });
+    this.callControl = new CallControl(this.ctx, this.engine, this.apps, vars);
     this.confCalls = new ConferenceCalls(this.ctx, this.placer, this.apps, this.conferences);
     this.confHost = this.conferenceHost(options.tts ?? true);
     if (this.clock instanceof ManualClock) this.clock.setSettler(() => this.settle());
@@ -173,6 +176,10 @@ export class SimSwitch implements SimApi {
         return VERSION_REPLY;
       case 'uuid_kill':
         return uuidKill(this.engine, args);
+      case 'uuid_hold':
+        return this.callControl.uuidHold(args);
+      case 'uuid_transfer':
+        return this.callControl.uuidTransfer(args);
       case 'hupall':
         return hupall(this.engine, args);
       case 'global_getvar':
