@@ -3,6 +3,9 @@
 // event, keeps only the fields the readers need (a tracked channel is a dozen small fields, never a
 // header map) and never throws.
 //
+// A leg is `held` while FreeSWITCH reports its call state HELD (CHANNEL_HOLD, and every later event
+// until CHANNEL_UNHOLD says UNHELD), so hold is taken as an absolute value from each event.
+//
 // Legs join a call when they are created by another leg (originate pairs: `Other-Type: originator`
 // + `Other-Leg-Unique-ID`, or `variable_originator`) and when CHANNEL_BRIDGE joins two legs that
 // were separate calls. A channel leaves on CHANNEL_DESTROY, or on CHANNEL_HANGUP_COMPLETE when the
@@ -32,6 +35,8 @@ export interface Channel {
   createdAt: number;
   answeredAt: number | undefined;
   phase: ChannelPhase;
+  /** On hold (uuid_hold, or the phone's own hold button): Channel-Call-State HELD. */
+  held: boolean;
   call: Call;
 }
 
@@ -78,6 +83,8 @@ export interface ChannelInit {
   createdAt: number;
   answeredAt?: number | undefined;
   phase?: ChannelPhase | undefined;
+  /** Undefined: the source does not say (the leg keeps what it was). */
+  held?: boolean | undefined;
   /** The uuid of the leg (or call) this one belongs with, if any. */
   joins?: string | undefined;
 }
@@ -114,6 +121,7 @@ export function upsertChannel(state: CallState, init: ChannelInit): Channel {
     createdAt: init.createdAt,
     answeredAt: init.answeredAt,
     phase: init.phase ?? 'ringing',
+    held: init.held ?? false,
     call,
   };
   setUser(channel, init.facts);
@@ -179,6 +187,8 @@ export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
       return true;
     }
     case 'CHANNEL_UNBRIDGE':
+    case 'CHANNEL_HOLD':
+    case 'CHANNEL_UNHOLD':
     case 'CHANNEL_HANGUP':
       return updateKnown(state, uuid, h, event.name);
     case 'CHANNEL_HANGUP_COMPLETE':
@@ -218,8 +228,28 @@ function fromHeaders(uuid: string, h: Headers, eventName: string): ChannelInit {
     createdAt: microsToMs(h, 'Caller-Channel-Created-Time') ?? microsToMs(h, 'Event-Date-Timestamp') ?? 0,
     answeredAt: microsToMs(h, 'Caller-Channel-Answered-Time'),
     phase: phaseOf(h['Answer-State'], eventName),
+    held: heldOf(h['Channel-Call-State'], eventName),
     joins: originator ?? id(h, 'variable_originator'),
   };
+}
+
+/** CHANNEL_HOLD/UNHOLD say it; other events carry the call state (HELD while on hold). */
+function heldOf(callState: string | undefined, eventName: string): boolean | undefined {
+  if (eventName === 'CHANNEL_HOLD') return true;
+  if (eventName === 'CHANNEL_UNHOLD') return false;
+  switch (callState) {
+    case 'HELD':
+      return true;
+    case 'UNHELD':
+    case 'ACTIVE':
+    case 'EARLY':
+    case 'RINGING':
+    case 'DOWN':
+    case 'HANGUP':
+      return false;
+    default:
+      return undefined;
+  }
 }
 
 function phaseOf(answerState: string | undefined, eventName: string): ChannelPhase | undefined {
@@ -251,6 +281,7 @@ function updateChannel(state: CallState, channel: Channel, init: ChannelInit): v
   channel.destination = keep(channel.destination, init.destination);
   if (init.answeredAt !== undefined) channel.answeredAt = init.answeredAt;
   if (init.phase !== undefined) channel.phase = init.phase;
+  if (init.held !== undefined) channel.held = init.held;
   if (channel.createdAt === 0 && init.createdAt > 0) channel.createdAt = init.createdAt;
   if (!channel.directoryUser && setUser(channel, init.facts)) syncUsers(state, channel.call);
 }
