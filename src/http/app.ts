@@ -29,6 +29,7 @@ import { registerActiveCallRoutes } from './routes/active-calls.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerCallRoutes } from './routes/calls.js';
+import { registerCallControlRoutes } from './routes/call-control.js';
 import { registerConferenceCommandRoutes } from './routes/conference-commands.js';
 import { registerConferenceDetailsRoutes } from './routes/conference-details.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -88,6 +89,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerAdminConferenceRoutes,
   registerCallRoutes,
   registerActiveCallRoutes,
+  registerCallControlRoutes,
   registerEventStreamRoutes,
   registerMetricsRoutes,
   registerWallboardRoutes,

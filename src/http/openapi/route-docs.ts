@@ -4,6 +4,7 @@
 // routes themselves (generate.ts); a registered route without an entry here, or an entry without a
 // route, stops the document from being built, so the two cannot drift apart.
 import type { z } from 'zod';
+import { LIVE_CONTROL_ROUTE_DOCS } from './route-docs-live-control.js';
 import {
   createConferenceSchema,
   createUserSchema,
@@ -239,4 +240,6 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     representation: 'javascript',
   },
   'GET /wallboard/wallboard.css': { summary: "The wallboard's style", tag: TAGS.live, representation: 'css' },
+  // Running conferences, call control, recordings (issue 15)
+  ...LIVE_CONTROL_ROUTE_DOCS,
 };

@@ -1,0 +1,46 @@
+// Route notes (see route-docs.ts, which spreads these into ROUTE_DOCS and checks them against its
+// RouteDoc type) for running conferences, control of live calls and recordings: kept in their own
+// block so the sipX resources' notes and these can change independently.
+
+const LIVE = { 503: 'The live state of a FreeSWITCH node is being rebuilt; try again (Retry-After).' };
+const CALL_ERRORS = {
+  400: 'Not a call uuid.',
+  403: 'Not a party to this call (admins may act on any).',
+  404: 'No such live call, or it ended meanwhile.',
+  409: "The call's state does not allow it (e.g. hold before it is answered, resume when not on hold).",
+  ...LIVE,
+};
+const callControl = (summary: string, description: string) => ({
+  summary,
+  description: `${description} \`{uuid}\` is a call's uuid as /my/activecdrs shows it. Answers \`call-control\` (\`uuid\`, \`action\`, \`state\`: the call's state once FreeSWITCH's events show the change, or \`ended\`).`,
+  tag: 'Calls',
+  representation: 'sipx' as const,
+  responses: CALL_ERRORS,
+});
+
+export const LIVE_CONTROL_ROUTE_DOCS = {
+  'PUT /my/activecdrs/:uuid/hangup': callControl(
+    'Hang up a live call',
+    'Ends the whole call (`uuid_kill` of the leg that started it).',
+  ),
+  'PUT /my/activecdrs/:uuid/hold': callControl(
+    'Put a live call on hold',
+    "Puts your side of a connected call on hold; the other party hears the hold music. The call's state becomes `held` (`call.held` on the event stream).",
+  ),
+  'PUT /my/activecdrs/:uuid/resume': callControl(
+    'Take a call off hold',
+    'Takes your side off hold (`call.resumed`). 409 when the call is not on hold, or only the other party put it on hold.',
+  ),
+  'PUT /my/activecdrs/:uuid/transfer/:to': {
+    ...callControl(
+      'Blind transfer',
+      "Sends the other party of a connected (or held) call to `{to}` through your dialplan context, and you drop out. `{to}` is click-to-call's grammar (an extension, a phone number or a SIP URI) under the same dial policy; transfers count against CALLS_PER_MINUTE.",
+    ),
+    responses: {
+      ...CALL_ERRORS,
+      400: 'Not a call uuid, or not a dialable target.',
+      403: 'Not a party to this call, or a target the dial policy refuses.',
+      429: 'Too many transfers per minute (Retry-After).',
+    },
+  },
+} as const;
