@@ -26,6 +26,7 @@ import { addMethodNotAllowed } from './method-not-allowed.js';
 import { respondError } from './represent.js';
 import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
+import { registerActiveConferenceRoutes } from './routes/active-conferences.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerCallRoutes } from './routes/calls.js';
@@ -90,6 +91,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerCallRoutes,
   registerActiveCallRoutes,
   registerCallControlRoutes,
+  registerActiveConferenceRoutes,
   registerEventStreamRoutes,
   registerMetricsRoutes,
   registerWallboardRoutes,

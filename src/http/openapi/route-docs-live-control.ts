@@ -18,7 +18,24 @@ const callControl = (summary: string, description: string) => ({
   responses: CALL_ERRORS,
 });
 
+const ACTIVE_FIELDS =
+  'Each: `name`, `node` (the FreeSWITCH node hosting it), `member-count`, `talking-count`, `locked`, `recording`, `start-time` (epoch ms), from the tracked state.';
+
 export const LIVE_CONTROL_ROUTE_DOCS = {
+  'GET /api/activeconferences': {
+    summary: 'Every running conference on every node',
+    description: `${ACTIVE_FIELDS} \`unavailableNodes\` names the nodes not in sync (their conferences are missing from the list); 503 when none is.`,
+    tag: 'Admin',
+    representation: 'json',
+    responses: LIVE,
+  },
+  'GET /my/activeconferences': {
+    summary: "The user's running conferences (owned or delegated)",
+    description: `\`active-conferences/conference\`. ${ACTIVE_FIELDS}`,
+    tag: 'My conferences',
+    representation: 'sipx',
+    responses: LIVE,
+  },
   'PUT /my/activecdrs/:uuid/hangup': callControl(
     'Hang up a live call',
     'Ends the whole call (`uuid_kill` of the leg that started it).',
