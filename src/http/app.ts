@@ -38,6 +38,7 @@ import { registerMetricsRoutes, registerOpenMetricsRoutes } from './routes/metri
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
+import { registerRecordingRoutes } from './routes/recordings.js';
 import { registerWallboardRoutes } from './routes/wallboard.js';
 
 export interface AppDeps {
@@ -92,6 +93,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerActiveCallRoutes,
   registerCallControlRoutes,
   registerActiveConferenceRoutes,
+  registerRecordingRoutes,
   registerEventStreamRoutes,
   registerMetricsRoutes,
   registerWallboardRoutes,

@@ -11,6 +11,7 @@ import { newConference } from '../../src/domain/conferences.js';
 import { newUser } from '../../src/domain/users.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { Reachability, SimUser } from '../../src/sim/model/config.js';
+import type { RecordingSink } from '../../src/sim/model/context.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
 import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
 import { STORE_FORMAT, STORE_VERSION } from '../../src/store/records.js';
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Reachability of the phones; default: each answers after 50 ms. */
   reachability?: Record<string, Reachability>;
+  /** Writes the simulator's conference recordings (recording tests). */
+  recordingSink?: RecordingSink;
 }
 
 export interface Harness {
@@ -136,6 +139,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     users,
     reachability: { ...reachability, ...options.reachability },
     dialplan,
+    ...(options.recordingSink ? { recordingSink: options.recordingSink } : {}),
   });
 
   const dir = await seededDataDir('daemon-test-');

@@ -83,6 +83,7 @@ const MEDIA: Record<Exclude<Representation, 'none' | 'websocket'>, string[]> = {
   css: ['text/css'],
   javascript: ['text/javascript'],
   prometheus: ['text/plain; version=0.0.4'],
+  audio: ['audio/wav', 'audio/mpeg', 'audio/ogg', 'audio/flac'],
 };
 
 function bodySchema(mediaType: string): Json {

@@ -18,6 +18,12 @@ const callControl = (summary: string, description: string) => ({
   responses: CALL_ERRORS,
 });
 
+const RECORDING_ERRORS = {
+  400: 'Not a recording file name.',
+  403: 'Not the owner, a delegate or an admin.',
+  404: 'Unknown conference or recording, or RECORDINGS_DIR cannot be read where the daemon runs (the reason says which).',
+};
+
 const ACTIVE_FIELDS =
   'Each: `name`, `node` (the FreeSWITCH node hosting it), `member-count`, `talking-count`, `locked`, `recording`, `start-time` (epoch ms), from the tracked state.';
 
@@ -58,6 +64,39 @@ export const LIVE_CONTROL_ROUTE_DOCS = {
       400: 'Not a call uuid, or not a dialable target.',
       403: 'Not a party to this call, or a target the dial policy refuses.',
       429: 'Too many transfers per minute (Retry-After).',
+    },
+  },
+  'GET /my/conferences/:name/recordings': {
+    summary: "A conference's recordings",
+    description:
+      '`recordings/recording`: `name`, `source` (`record`: started through the API; `autorecord`; `file`: another file name FreeSWITCH reported recording to), `start-time` (epoch ms), `duration` (ms, so far while it runs; absent when the format does not say), `size` (bytes), `recording` (FreeSWITCH still writes it). Read from RECORDINGS_DIR: the daemon must be able to read it (the same host as FreeSWITCH, or a shared volume).',
+    tag: 'My conferences',
+    representation: 'sipx',
+    responses: {
+      ...RECORDING_ERRORS,
+      404: 'Unknown conference, or RECORDINGS_DIR cannot be read where the daemon runs (the reason says which).',
+    },
+  },
+  'GET /my/conferences/:name/recordings/:file': {
+    summary: 'Download a recording',
+    description:
+      'Streamed; one `Range` (`bytes=a-b`, `bytes=a-`, `bytes=-n`) answers 206 with `Content-Range`. `{file}` must be a name the recordings list shows.',
+    tag: 'My conferences',
+    representation: 'audio',
+    responses: {
+      ...RECORDING_ERRORS,
+      416: 'The range starts past the end of the file.',
+    },
+  },
+  'DELETE /my/conferences/:name/recordings/:file': {
+    summary: 'Delete a recording',
+    description: 'Owner or admin only.',
+    tag: 'My conferences',
+    representation: 'none',
+    responses: {
+      ...RECORDING_ERRORS,
+      403: 'Not the owner or an admin.',
+      409: 'FreeSWITCH is still recording to it (stop the recording first), or the daemon may not delete it.',
     },
   },
 } as const;

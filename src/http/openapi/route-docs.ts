@@ -15,7 +15,7 @@ import {
 
 /** How a route answers: sipX resources are XML by default and JSON on request. */
 export type Representation =
-  'sipx' | 'json' | 'text' | 'none' | 'html' | 'css' | 'javascript' | 'prometheus' | 'websocket';
+  'sipx' | 'json' | 'text' | 'none' | 'html' | 'css' | 'javascript' | 'prometheus' | 'websocket' | 'audio';
 
 export interface RouteDoc {
   summary: string;

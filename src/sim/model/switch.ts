@@ -15,7 +15,7 @@ import { conferenceApi } from './conference-api.js';
 import { Conferences } from './conferences.js';
 import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
-import { SimContext } from './context.js';
+import { SimContext, type RecordingSink } from './context.js';
 import { hupall, showCommand, statusReply, uuidKill, VERSION_REPLY } from './core-api.js';
 import { parseOriginate } from './dial-string.js';
 import { EventQueue } from './event-queue.js';
@@ -42,6 +42,8 @@ export interface SimSwitchOptions {
   extensionLookup?: ExtensionLookup;
   /** Whether `say`/`saymember` work (a TTS module is loaded). Default true. */
   tts?: boolean;
+  /** Writes conference recordings (the demo, recording tests); none by default. */
+  recordingSink?: RecordingSink;
   /** Where the global member-id and session counters start (the transcripts' FreeSWITCH was at 13). */
   firstMemberId?: number;
   firstSessionId?: number;
@@ -76,6 +78,7 @@ export class SimSwitch implements SimApi {
       options.firstMemberId ?? 1,
       options.firstSessionId ?? 1,
     );
+    this.ctx.recordingSink = options.recordingSink;
     for (const [name, user] of Object.entries(options.users ?? {})) this.setUser(name, user);
     for (const [target, r] of Object.entries(options.reachability ?? {})) this.reach.set(target, r);
     for (const [ext, t] of Object.entries(options.dialplan ?? {})) this.plan.set(ext, t);
