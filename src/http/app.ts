@@ -40,6 +40,7 @@ import { registerMyConferenceRoutes } from './routes/my-conferences.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerRecordingRoutes } from './routes/recordings.js';
 import { registerWallboardRoutes } from './routes/wallboard.js';
+import { registerWallboardNameRoutes } from './routes/wallboard-names.js';
 
 export interface AppDeps {
   store: Store;
@@ -97,6 +98,7 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerEventStreamRoutes,
   registerMetricsRoutes,
   registerWallboardRoutes,
+  registerWallboardNameRoutes,
 ];
 
 export const SIPX_PREFIX = '/sipxconfig/rest';

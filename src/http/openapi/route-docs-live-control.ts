@@ -99,4 +99,16 @@ export const LIVE_CONTROL_ROUTE_DOCS = {
       409: 'FreeSWITCH is still recording to it (stop the recording first), or the daemon may not delete it.',
     },
   },
+  'GET /wallboard/names': {
+    summary: 'Names beside the extensions and numbers on the wallboard',
+    description:
+      '`{"names": {"200": "Alice Archer"}}`: a user\'s first and last name (else their caller ID name, else the caller ID name the call or member carries), for the parties the viewer can see: an admin everyone, a user the parties of their calls and the members of their conferences.',
+    tag: 'Live events',
+    representation: 'json',
+  },
+  'GET /wallboard/favicon.svg': {
+    summary: "The wallboard's icon",
+    tag: 'Live events',
+    representation: 'svg',
+  },
 } as const;

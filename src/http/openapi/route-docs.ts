@@ -15,7 +15,17 @@ import {
 
 /** How a route answers: sipX resources are XML by default and JSON on request. */
 export type Representation =
-  'sipx' | 'json' | 'text' | 'none' | 'html' | 'css' | 'javascript' | 'prometheus' | 'websocket' | 'audio';
+  | 'sipx'
+  | 'json'
+  | 'text'
+  | 'none'
+  | 'html'
+  | 'css'
+  | 'javascript'
+  | 'prometheus'
+  | 'websocket'
+  | 'audio'
+  | 'svg';
 
 export interface RouteDoc {
   summary: string;
