@@ -118,9 +118,10 @@ export class CallController {
     if (client === undefined) return unavailable();
     const log = this.log.child({ uuid, node: nodeId, action: plan.action, by: actor.userName });
 
-    for (const line of plan.lines) {
+    for (const [index, line] of plan.lines.entries()) {
       const reply = await client.api(line);
       const outcome = replyOutcome(reply);
+      if (outcome === 'gone' && plan.goneIsDone && index > 0) continue;
       if (outcome === 'gone') return { ok: false, status: 404, error: 'the call has ended' };
       if (outcome === 'state')
         return { ok: false, status: 409, error: 'FreeSWITCH refused: the call is not in a state for this' };

@@ -9,7 +9,8 @@
 // - transfer: the other party's leg goes to the target and the acting user drops out (the recorded
 //   blind transfer: `uuid_transfer <B> <ext> XML <context>`, then A hangs up); an admin who is not a
 //   party transfers the party the caller is connected to;
-// - hangup: `uuid_kill` of the leg that started the call, which tears down the rest of it.
+// - hangup: `uuid_kill` of every leg, the one that started the call first (usually taking the rest
+//   with it; the others are killed too in case FreeSWITCH left one running on its own).
 import type { Call, Channel } from '../state/calls.js';
 import { callProgress, type CallProgress } from '../state/call-progress.js';
 import type { CallTarget } from './call-target.js';
@@ -53,6 +54,11 @@ export interface CallControlPlan {
   expect: ExpectedChange[];
   /** The transfer's destination as dialled (an extension or a dial string). */
   dialed?: string;
+  /**
+   * A line FreeSWITCH answers `No such channel` was done anyway (a hang-up: the leg went with the
+   * first one); the call is gone only when the first line says so.
+   */
+  goneIsDone?: boolean;
 }
 
 /**
@@ -138,9 +144,20 @@ export function callControlPlan(
 
   switch (action.name) {
     case 'hangup': {
+      // Every leg, the one that started the call first: a leg FreeSWITCH left something queued on (the
+      // hold music of a hold) would otherwise play it on alone once its bridge is gone.
       const origin = originLeg(call) ?? near;
-      const uuid = checkedUuid(origin);
-      return plan('hangup', [line(['uuid_kill', uuid])], [{ kind: 'leg-ended', leg: uuid }]);
+      const legs = [origin, ...call.legs.filter((leg) => leg !== origin && isLiveLeg(leg))];
+      const uuids = legs.map(checkedUuid);
+      return {
+        ok: true,
+        value: {
+          action: 'hangup',
+          lines: uuids.map((uuid) => line(['uuid_kill', uuid])),
+          expect: uuids.map((uuid) => ({ kind: 'leg-ended', leg: uuid })),
+          goneIsDone: true,
+        },
+      };
     }
     case 'hold': {
       if (progress === 'held')

@@ -119,9 +119,9 @@ describe('call-control plans', () => {
     );
   });
 
-  it('hang-up kills the leg that started the call, whoever asks', () => {
+  it('hang-up kills every leg, the one that started the call first, whoever asks', () => {
     for (const actor of [alice, bob, admin])
-      expect(lines(call(), actor, { name: 'hangup' })).toEqual([`uuid_kill ${A}`]);
+      expect(lines(call(), actor, { name: 'hangup' })).toEqual([`uuid_kill ${A}`, `uuid_kill ${B}`]);
     expect(lines(call({ phase: 'ringing' }, null), alice, { name: 'hangup' })).toEqual([`uuid_kill ${A}`]);
   });
 
