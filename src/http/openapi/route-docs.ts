@@ -225,7 +225,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /events': {
     summary: 'Live event stream (WebSocket)',
     description:
-      'Upgrade to a WebSocket with the same credentials as any request. The server sends JSON text messages: first a `snapshot` (conferences with members, calls, unavailable nodes, heartbeat interval), then deltas: `conference.started|ended|updated|locked|unlocked|recording-started|recording-stopped|floor`, `member.joined|left|muted|unmuted|deafened|undeafened|talking-started|talking-stopped|updated`, `call.created|ringing|answered|bridged|ending|updated|ended`, `node.unavailable|available`, `heartbeat`. A user sees their conferences (owner or delegate) and their own calls, an admin everything. Close codes: 4000 too slow (unread data over the bound), 4001 credentials changed, 1001 server stopping, 1013 too many streams. Message types: src/ws/protocol.ts.',
+      'Upgrade to a WebSocket with the same credentials as any request. The server sends JSON text messages: first a `snapshot` (conferences with members, calls, unavailable nodes, heartbeat interval), then deltas: `conference.started|ended|updated|locked|unlocked|recording-started|recording-stopped|floor`, `member.joined|left|muted|unmuted|deafened|undeafened|talking-started|talking-stopped|updated`, `call.created|ringing|answered|bridged|held|resumed|ending|updated|ended`, `node.unavailable|available`, `heartbeat`. A user sees their conferences (owner or delegate) and their own calls, an admin everything. Close codes: 4000 too slow (unread data over the bound), 4001 credentials changed, 1001 server stopping, 1013 too many streams. Message types: src/ws/protocol.ts.',
     tag: TAGS.live,
     representation: 'websocket',
     query: [
