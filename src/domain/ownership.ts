@@ -29,3 +29,8 @@ export function canControlConference(
 export function canManageDelegates(user: Principal, conf: Pick<Conference, 'owner'>): boolean {
   return isAdmin(user) || isOwner(user, conf);
 }
+
+/** Delete a conference's recordings: owner or admin (a delegate may list and download them). */
+export function canDeleteRecordings(user: Principal, conf: Pick<Conference, 'owner'>): boolean {
+  return isAdmin(user) || isOwner(user, conf);
+}

@@ -27,9 +27,11 @@ import { respondError } from './represent.js';
 import type { RateLimiter } from './rate-limit.js';
 import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
+import { registerActiveConferenceRoutes } from './routes/active-conferences.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerCallRoutes } from './routes/calls.js';
+import { registerCallControlRoutes } from './routes/call-control.js';
 import { registerConferenceCommandRoutes } from './routes/conference-commands.js';
 import { registerConferenceDetailsRoutes } from './routes/conference-details.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -37,7 +39,9 @@ import { registerMetricsRoutes, registerOpenMetricsRoutes } from './routes/metri
 import { registerMyAccountRoutes } from './routes/my-account.js';
 import { registerMyConferenceRoutes } from './routes/my-conferences.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
+import { registerRecordingRoutes } from './routes/recordings.js';
 import { registerWallboardRoutes } from './routes/wallboard.js';
+import { registerWallboardNameRoutes } from './routes/wallboard-names.js';
 
 export interface AppDeps {
   store: Store;
@@ -91,9 +95,13 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerAdminConferenceRoutes,
   registerCallRoutes,
   registerActiveCallRoutes,
+  registerCallControlRoutes,
+  registerActiveConferenceRoutes,
+  registerRecordingRoutes,
   registerEventStreamRoutes,
   registerMetricsRoutes,
   registerWallboardRoutes,
+  registerWallboardNameRoutes,
 ];
 
 export const SIPX_PREFIX = '/sipxconfig/rest';

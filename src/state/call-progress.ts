@@ -16,14 +16,16 @@ import { originOf, peersOf } from './calls.js';
  * - answered: the far end answered and the origin is not (yet) connected to it, or an application
  *   answered the origin;
  * - bridged: both ends answered and are connected;
+ * - held: answered, and a party is on hold (uuid_hold or their phone's hold button);
  * - ending: a leg hung up and the rest of the call is being torn down.
  */
-export type CallProgress = 'ringing' | 'answered' | 'bridged' | 'ending';
+export type CallProgress = 'ringing' | 'answered' | 'bridged' | 'held' | 'ending';
 
 export function callProgress(call: Call): CallProgress {
   if (call.legs.some((leg) => leg.phase === 'hangup')) return 'ending';
   const origin = originOf(call);
   if (origin === undefined) return 'ending';
+  if (call.legs.some((leg) => leg.held) && call.legs.some(answered)) return 'held';
   const peers = peersOf(call);
   if (peers.length === 0) return answered(origin) ? 'answered' : 'ringing';
   if (!peers.some(answered)) return 'ringing';

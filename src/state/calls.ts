@@ -3,6 +3,9 @@
 // event, keeps only the fields the readers need (a tracked channel is a dozen small fields, never a
 // header map) and never throws.
 //
+// A leg is `held` while FreeSWITCH reports its call state HELD (CHANNEL_HOLD, and every later event
+// until CHANNEL_UNHOLD says UNHELD), so hold is taken as an absolute value from each event.
+//
 // Legs join a call when they are created by another leg (originate pairs: `Other-Type: originator`
 // + `Other-Leg-Unique-ID`, or `variable_originator`), when they are the two halves of one loopback
 // channel (`variable_other_loopback_leg_uuid`: `loopback/x-a` and `loopback/x-b` are one hop, not two
@@ -52,6 +55,8 @@ export interface Channel {
   createdAt: number;
   answeredAt: number | undefined;
   phase: ChannelPhase;
+  /** On hold (uuid_hold, or the phone's own hold button): Channel-Call-State HELD. */
+  held: boolean;
   call: Call;
 }
 
@@ -128,6 +133,7 @@ export function upsertChannel(state: CallState, init: ChannelInit): Channel {
     createdAt: init.createdAt,
     answeredAt: init.answeredAt,
     phase: init.phase ?? 'ringing',
+    held: init.held ?? false,
     call,
   };
   setUser(channel, init.facts);
@@ -211,6 +217,8 @@ export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
       return true;
     }
     case 'CHANNEL_UNBRIDGE':
+    case 'CHANNEL_HOLD':
+    case 'CHANNEL_UNHOLD':
     case 'CHANNEL_HANGUP':
     case 'CHANNEL_DATA':
       return updateKnown(state, uuid, h, event.name);
@@ -244,6 +252,7 @@ function updateChannel(state: CallState, channel: Channel, init: ChannelInit): v
     channel.loopback = loopbackOf(init.loopback);
   if (init.answeredAt !== undefined) channel.answeredAt = init.answeredAt;
   if (init.phase !== undefined) channel.phase = init.phase;
+  if (init.held !== undefined) channel.held = init.held;
   if (channel.createdAt === 0 && init.createdAt > 0) channel.createdAt = init.createdAt;
   if (!channel.directoryUser && setUser(channel, init.facts)) syncUsers(state, channel.call);
   // A leg first seen in a snapshot row learns its originator from a later event or dump.

@@ -34,6 +34,8 @@ export interface ChannelInit {
   createdAt: number;
   answeredAt?: number | undefined;
   phase?: ChannelPhase | undefined;
+  /** Undefined: the source does not say (the leg keeps what it was). */
+  held?: boolean | undefined;
   /** The uuid of the leg (or call) this one belongs with, if any. */
   joins?: string | undefined;
 }
@@ -66,6 +68,7 @@ export function channelInitFromEvent(uuid: string, h: Headers, eventName: string
     createdAt: microsToMs(h, 'Caller-Channel-Created-Time') ?? microsToMs(h, 'Event-Date-Timestamp') ?? 0,
     answeredAt: microsToMs(h, 'Caller-Channel-Answered-Time'),
     phase: phaseOf(h['Answer-State'], eventName),
+    held: heldOf(h['Channel-Call-State'], eventName),
     // A `-b` half files itself under its `-a` half (created first); an `-a` half never files
     // itself under its `-b` half, which would make the inner leg the call's origin.
     joins: originator ?? id(h, 'variable_originator') ?? (half === 'B' ? loopback?.other : undefined),
@@ -89,6 +92,25 @@ function phaseOf(answerState: string | undefined, eventName: string): ChannelPha
     case 'CHANNEL_HANGUP':
     case 'CHANNEL_HANGUP_COMPLETE':
       return 'hangup';
+    default:
+      return undefined;
+  }
+}
+
+/** CHANNEL_HOLD/UNHOLD say it; other events carry the call state (HELD while on hold). */
+function heldOf(callState: string | undefined, eventName: string): boolean | undefined {
+  if (eventName === 'CHANNEL_HOLD') return true;
+  if (eventName === 'CHANNEL_UNHOLD') return false;
+  switch (callState) {
+    case 'HELD':
+      return true;
+    case 'UNHELD':
+    case 'ACTIVE':
+    case 'EARLY':
+    case 'RINGING':
+    case 'DOWN':
+    case 'HANGUP':
+      return false;
     default:
       return undefined;
   }

@@ -10,6 +10,8 @@ export interface LegView {
   'caller-id-name': string;
   destination: string;
   state: ChannelPhase;
+  /** On hold. */
+  held: boolean;
   'created-time': number;
   'answered-time': number | null;
 }
@@ -24,6 +26,7 @@ export function legView(leg: Channel): LegView {
     'caller-id-name': leg.callerIdName,
     destination: leg.destination,
     state: leg.phase,
+    held: leg.held,
     'created-time': leg.createdAt,
     'answered-time': leg.answeredAt ?? null,
   };

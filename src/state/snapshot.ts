@@ -28,6 +28,8 @@ export interface ChannelRow {
   /** Epoch ms, second precision (`created_epoch`). */
   createdAt: number;
   phase: ChannelPhase;
+  /** `callstate` HELD: the leg is on hold. */
+  held: boolean;
   /** `call_uuid`: the leg whose call this channel is part of ('' for a leg of its own). */
   callUuid: string | undefined;
   presenceId: string | undefined;
@@ -61,6 +63,7 @@ export function parseShowChannelsJson(body: string): SnapshotResult<ChannelRow[]
       destination: cleanText(raw['dest']),
       createdAt: secondsToMs(raw['created_epoch']) ?? 0,
       phase: phaseOfCallstate(raw['callstate']),
+      held: raw['callstate'] === 'HELD',
       callUuid: cleanId(raw['call_uuid']),
       presenceId: cleanText(raw['presence_id']),
       initialCallerIdName: cleanText(raw['initial_cid_name']),
@@ -121,6 +124,7 @@ export function callStateFromChannels(
       origCallerIdName: row.initialCallerIdName,
       createdAt: row.createdAt,
       phase: row.phase,
+      held: row.held,
       joins: row.callUuid,
     });
   }

@@ -1,8 +1,9 @@
 /* The wallboard: folds the daemon's event stream (GET /events, see src/ws/protocol.ts) into a picture
- * of the running conferences and calls and draws it. Plain browser JavaScript, no build step.
+ * of the running conferences and calls and draws it, with people's names (GET wallboard/names) beside
+ * their extensions. Plain browser JavaScript, no build step.
  * The browser sends the Basic credentials it used for this page with the WebSocket upgrade.
  * Every value from the stream is drawn with textContent, never as HTML: caller names are hostile. */
-/* global document, location, WebSocket, setTimeout, clearTimeout, setInterval, requestAnimationFrame */
+/* global document, location, WebSocket, fetch, setTimeout, clearTimeout, setInterval, requestAnimationFrame */
 'use strict';
 
 const state = {
@@ -98,6 +99,67 @@ function connect() {
   };
 }
 
+// ---- names beside extensions (GET wallboard/names) ----
+
+const names = new Map();
+/** Extensions asked about and not named: asked again only after a while. */
+const unnamed = new Map();
+let namesPending = false;
+let namesAskedAt = 0;
+const NAMES_EVERY_MS = 60000;
+const NAMES_RETRY_MS = 3000;
+
+function wantName(key) {
+  if (!key || names.has(key)) return;
+  const asked = unnamed.get(key);
+  if (asked !== undefined && Date.now() - asked < NAMES_EVERY_MS) return;
+  scheduleNames();
+}
+
+function scheduleNames() {
+  if (namesPending) return;
+  namesPending = true;
+  const wait = Math.max(0, namesAskedAt + NAMES_RETRY_MS - Date.now());
+  setTimeout(loadNames, wait);
+}
+
+async function loadNames() {
+  namesAskedAt = Date.now();
+  try {
+    // beside the page: /wallboard/names, or under /sipxconfig/rest
+    const res = await fetch('wallboard/names', { headers: { Accept: 'application/json' } });
+    if (res.ok) {
+      const body = await res.json();
+      for (const [key, name] of Object.entries(body.names || {}))
+        if (typeof name === 'string') names.set(key, name);
+      const now = Date.now();
+      for (const key of wantedKeys()) if (!names.has(key)) unnamed.set(key, now);
+      scheduleRender();
+    }
+  } catch {
+    // the next change asks again
+  } finally {
+    namesPending = false;
+  }
+}
+
+function wantedKeys() {
+  const keys = [];
+  for (const call of state.calls.values()) keys.push(call.from, call.recipient || call.to);
+  for (const conference of state.conferences.values())
+    for (const member of conference.members) keys.push(member.name);
+  return keys.filter(Boolean);
+}
+
+/** A person: their name, with the extension (or number) beside it; the extension alone if unnamed. */
+function person(className, key, fallback) {
+  const box = el('span', className);
+  const name = key ? names.get(key) : undefined;
+  wantName(key);
+  box.append(el('span', 'person', name || key || fallback), el('span', 'ext', name ? key : ''));
+  return box;
+}
+
 // ---- drawing ----
 
 function el(tag, className, text) {
@@ -124,16 +186,17 @@ function scheduleRender() {
 }
 
 function memberItem(member) {
-  const item = el('li', 'member');
-  item.dataset.member = String(member.id);
-  item.dataset.talking = String(member.talking);
-  item.append(el('span', 'dot'), el('span', 'name', member.name || '(unknown)'));
+  const item = person('member', member.name, '(unknown)');
+  const li = el('li', 'member');
+  li.dataset.member = String(member.id);
+  li.dataset.talking = String(member.talking);
+  li.append(el('span', 'dot'), ...item.childNodes);
   const flags = [];
   if (!member.canSpeak) flags.push('muted');
   if (!member.canHear) flags.push('deaf');
   if (member.moderator) flags.push('moderator');
-  if (flags.length > 0) item.append(el('span', 'flags', flags.join(' · ')));
-  return item;
+  if (flags.length > 0) li.append(el('span', 'flags', flags.join(' · ')));
+  return li;
 }
 
 function conferenceCard(conference) {
@@ -143,14 +206,17 @@ function conferenceCard(conference) {
   if (conference.locked) title.append(el('span', 'badge locked', 'locked'));
   if (conference.recording) title.append(el('span', 'badge recording', 'recording'));
   const count = conference.members.length;
-  const meta = [
-    conference.description,
-    `ext. ${conference.extension}`,
-    `${count} ${count === 1 ? 'member' : 'members'}`,
-  ];
+  const talking = conference.members.filter((m) => m.talking).length;
+  const counts = el('div', 'counts');
+  counts.append(
+    el('span', 'member-count', String(count)),
+    el('span', 'member-label', count === 1 ? 'member' : 'members'),
+  );
+  if (talking > 0) counts.append(el('span', 'talking-count', `${talking} talking`));
+  const meta = [conference.description, `ext. ${conference.extension}`].filter(Boolean).join(' · ');
   const list = el('ul', 'members');
   for (const member of conference.members) list.append(memberItem(member));
-  card.append(title, el('div', 'meta', meta.filter(Boolean).join(' · ')), list);
+  card.append(title, counts, el('div', 'meta', meta), list);
   return card;
 }
 
@@ -179,19 +245,47 @@ function conferenceWithExtension(extension) {
   return '';
 }
 
-function callRow(call) {
-  const row = el('tr', 'call');
-  row.dataset.call = call.uuid;
-  row.dataset.state = call.state;
-  const to = conferenceWithExtension(call.to) || call.recipient || call.to || conferenceOfCall(call);
-  const stateCell = el('td');
-  const badge = el('span', 'state', call.state);
-  badge.dataset.state = call.state;
-  stateCell.append(badge);
-  const time = el('td', 'duration', duration(call['start-time']));
+/** How a call's state reads on the wall: a connected call is people talking. */
+const STATE_LABELS = {
+  ringing: ['◔', 'Ringing'],
+  answered: ['◑', 'Answered'],
+  bridged: ['●', 'Talking'],
+  held: ['❚❚', 'On hold'],
+  ending: ['○', 'Ending'],
+};
+
+function stateChip(callState) {
+  const [icon, label] = STATE_LABELS[callState] || ['○', callState];
+  const chip = el('span', 'state');
+  chip.dataset.state = callState;
+  chip.append(el('span', 'icon', icon), el('span', 'label', label));
+  return chip;
+}
+
+function callCard(call) {
+  const card = el('article', 'call');
+  card.dataset.call = call.uuid;
+  card.dataset.state = call.state;
+  // a call to a conference's extension names the conference
+  const conference =
+    conferenceWithExtension(call.to) || (call.recipient || call.to ? '' : conferenceOfCall(call));
+  const to = conference
+    ? (() => {
+        const box = el('span', 'party to');
+        box.append(el('span', 'person', conference), el('span', 'ext', 'conference'));
+        return box;
+      })()
+    : person('party to', call.recipient || call.to, '…');
+  const time = el('span', 'duration', duration(call['start-time']));
   time.dataset.start = String(call['start-time']);
-  row.append(el('td', 'from', call.from || '?'), el('td', 'to', to || '…'), stateCell, time);
-  return row;
+  card.append(
+    stateChip(call.state),
+    time,
+    person('party from', call.from, '?'),
+    el('span', 'arrow', '→'),
+    to,
+  );
+  return card;
 }
 
 function render() {
@@ -201,7 +295,7 @@ function render() {
   document.getElementById('no-conferences').hidden = conferences.length > 0;
 
   const calls = [...state.calls.values()].sort((a, b) => a['start-time'] - b['start-time']);
-  document.getElementById('calls').replaceChildren(...calls.map(callRow));
+  document.getElementById('calls').replaceChildren(...calls.map(callCard));
   document.getElementById('call-count').textContent = String(calls.length);
   document.getElementById('no-calls').hidden = calls.length > 0;
 
@@ -214,11 +308,13 @@ function render() {
 
 function tick() {
   document.getElementById('clock').textContent = new Date().toLocaleTimeString();
-  for (const cell of document.querySelectorAll('td.duration[data-start]'))
+  for (const cell of document.querySelectorAll('.duration[data-start]'))
     cell.textContent = duration(Number(cell.dataset.start));
 }
 
 render();
 tick();
 setInterval(tick, 1000);
+// names change (a user renamed, a new caller): asked again now and then
+setInterval(scheduleNames, NAMES_EVERY_MS);
 connect();

@@ -95,9 +95,11 @@ export class CallProjection {
     const type: CallEventType =
       old === undefined
         ? 'call.created'
-        : old.view.state !== view.state
-          ? `call.${view.state}`
-          : 'call.updated';
+        : old.view.state === view.state
+          ? 'call.updated'
+          : old.view.state === 'held' && view.state !== 'ending'
+            ? 'call.resumed'
+            : `call.${view.state}`;
     if (old !== undefined) this.unindexCall(published, callId, old);
     const next: ProjectedCall = { users, origin: originUser(call), view, signature };
     published.calls.set(callId, next);

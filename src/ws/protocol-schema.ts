@@ -17,7 +17,7 @@ import type {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const epochMs = z.int().min(0);
-const CALL_STATE = z.enum(['ringing', 'answered', 'bridged', 'ending']);
+const CALL_STATE = z.enum(['ringing', 'answered', 'bridged', 'held', 'ending']);
 const DIRECTION = z.enum(['INCOMING', 'OUTGOING']);
 
 /** Components under these names in the OpenAPI document. */
@@ -71,6 +71,7 @@ const legView = z
     state: z.enum(['ringing', 'early', 'answered', 'hangup']),
     'created-time': epochMs,
     'answered-time': epochMs.nullable(),
+    held: z.boolean(),
   })
   .register(streamSchemaRegistry, { id: 'LegView', description: 'One leg of a call (admin views).' });
 
@@ -119,6 +120,8 @@ const CALL_EVENTS = [
   'call.ringing',
   'call.answered',
   'call.bridged',
+  'call.held',
+  'call.resumed',
   'call.ending',
   'call.updated',
   'call.ended',

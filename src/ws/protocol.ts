@@ -89,6 +89,9 @@ export type CallEventType =
   | 'call.ringing'
   | 'call.answered'
   | 'call.bridged'
+  | 'call.held'
+  /** Off hold again (the call's state is what it was before: answered or bridged). */
+  | 'call.resumed'
   | 'call.ending'
   | 'call.updated'
   | 'call.ended';

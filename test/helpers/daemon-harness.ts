@@ -12,6 +12,7 @@ import { newUser } from '../../src/domain/users.js';
 import type { AuthOptions } from '../../src/http/auth.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { Reachability, SimUser } from '../../src/sim/model/config.js';
+import type { RecordingSink } from '../../src/sim/model/context.js';
 import {
   startSimulatedFreeswitch,
   type SimulatedFreeswitch,
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   sim?: Pick<SimulatedFreeswitchOptions, 'heartbeatMs' | 'shutdownDelayMs'>;
   /** The daemon's ESL liveness tuning (default: the production deadlines). */
   eslLiveness?: DaemonOptions['eslLiveness'];
+  /** Writes the simulator's conference recordings (recording tests). */
+  recordingSink?: RecordingSink;
 }
 
 export interface Harness {
@@ -148,6 +151,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     reachability: { ...reachability, ...options.reachability },
     dialplan,
     ...options.sim,
+    ...(options.recordingSink ? { recordingSink: options.recordingSink } : {}),
   });
 
   const dir = await seededDataDir('daemon-test-');

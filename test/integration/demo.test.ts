@@ -27,6 +27,10 @@ describe('npm run demo', () => {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`demo did not start:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }
+      // It says at once that it is starting, and the banner comes as soon as the API answers: before
+      // the sample attendees have finished dialling in (their phones ring for seconds).
+      expect(out.split('\n')[0]).toBe('fs-confd demo: starting a simulated FreeSWITCH and the daemon...');
+      expect(out).not.toContain('sample activity running');
       const url = /the daemon is at (http:\/\/[^,\s]+)/.exec(out)![1]!;
       const auth = { Authorization: `Basic ${Buffer.from('200:demo-pass-200').toString('base64')}` };
 
@@ -42,6 +46,13 @@ describe('npm run demo', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(health?.status).toBe(200);
+      // then the sample activity is up behind the banner
+      while (!out.includes('demo: sample activity running')) {
+        if (Date.now() > deadline + 15_000 || child.exitCode !== null)
+          throw new Error(`the sample activity did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(out.indexOf('Ctrl-C stops the demo')).toBeLessThan(out.indexOf('demo: sample activity running'));
     } finally {
       child.kill('SIGINT');
     }

@@ -174,6 +174,8 @@ describe('the demo flows', () => {
       'CHANNEL_CREATE',
       'CHANNEL_PROGRESS',
       'CHANNEL_ANSWER',
+      // the transfer to the extension flips the caller id
+      'CALL_UPDATE',
       'conference-create',
       'add-member',
       'floor-change',
@@ -185,7 +187,7 @@ describe('the demo flows', () => {
     expect(header(create, 'Caller-Caller-ID-Name')).toBe('Ann');
     expect(header(create, 'Call-Direction')).toBe('outbound');
     // after the transfer to the extension FreeSWITCH shows "Outbound Call" and the dialled number
-    const add = events[4]!;
+    const add = events[5]!;
     expect(header(add, 'Caller-Caller-ID-Name')).toBe('Outbound Call');
     expect(header(add, 'Caller-Caller-ID-Number')).toBe('200');
     expect(header(add, 'Caller-Destination-Number')).toBe('3901');
@@ -209,13 +211,17 @@ describe('the demo flows', () => {
       'CHANNEL_CREATE',
       'CHANNEL_PROGRESS',
       'CHANNEL_ANSWER',
+      'CALL_UPDATE',
       'CHANNEL_CREATE',
       'CHANNEL_PROGRESS',
       'CHANNEL_ANSWER',
       'CHANNEL_BRIDGE',
+      // each phone is told whom it talks to
+      'CALL_UPDATE',
+      'CALL_UPDATE',
     ]);
-    const b = header(events[3]!, 'Unique-ID')!;
-    expect(header(events[6]!, 'Other-Leg-Unique-ID')).toBe(b);
+    const b = header(events[4]!, 'Unique-ID')!;
+    expect(header(events[7]!, 'Other-Leg-Unique-ID')).toBe(b);
     const json = JSON.parse(await r.api('show calls as json')) as {
       row_count: number;
       rows: Array<Record<string, string>>;

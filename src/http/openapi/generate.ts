@@ -88,6 +88,8 @@ const MEDIA: Record<Exclude<Representation, 'none' | 'websocket'>, string[]> = {
   css: ['text/css'],
   javascript: ['text/javascript'],
   prometheus: ['text/plain; version=0.0.4'],
+  audio: ['audio/wav', 'audio/mpeg', 'audio/ogg', 'audio/flac'],
+  svg: ['image/svg+xml'],
 };
 
 function bodySchema(mediaType: string): Json {

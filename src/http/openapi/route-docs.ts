@@ -4,6 +4,7 @@
 // routes themselves (generate.ts); a registered route without an entry here, or an entry without a
 // route, stops the document from being built, so the two cannot drift apart.
 import type { z } from 'zod';
+import { LIVE_CONTROL_ROUTE_DOCS } from './route-docs-live-control.js';
 import {
   createConferenceSchema,
   createUserSchema,
@@ -14,7 +15,17 @@ import {
 
 /** How a route answers: sipX resources are XML by default and JSON on request. */
 export type Representation =
-  'sipx' | 'json' | 'text' | 'none' | 'html' | 'css' | 'javascript' | 'prometheus' | 'websocket';
+  | 'sipx'
+  | 'json'
+  | 'text'
+  | 'none'
+  | 'html'
+  | 'css'
+  | 'javascript'
+  | 'prometheus'
+  | 'websocket'
+  | 'audio'
+  | 'svg';
 
 /** The components (sipx-schemas.ts) of a sipX answer: XML (the document) and JSON (root-wrapped). */
 export interface ResponseForms {
@@ -268,7 +279,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /events': {
     summary: 'Live event stream (WebSocket)',
     description:
-      'Upgrade to a WebSocket with the same credentials as any request. The server sends JSON text messages: first a `snapshot` (conferences with members, calls, unavailable nodes, heartbeat interval), then deltas: `conference.started|ended|updated|locked|unlocked|recording-started|recording-stopped|floor`, `member.joined|left|muted|unmuted|deafened|undeafened|talking-started|talking-stopped|updated`, `call.created|ringing|answered|bridged|ending|updated|ended`, `node.unavailable|available`, `heartbeat`. A user sees their conferences (owner or delegate) and their own calls, an admin everything. Close codes: 4000 too slow (unread data over the bound), 4001 credentials changed, 1001 server stopping, 1013 too many streams. Every message is a `StreamMessage` (components; src/ws/protocol.ts).',
+      'Upgrade to a WebSocket with the same credentials as any request. The server sends JSON text messages: first a `snapshot` (conferences with members, calls, unavailable nodes, heartbeat interval), then deltas: `conference.started|ended|updated|locked|unlocked|recording-started|recording-stopped|floor`, `member.joined|left|muted|unmuted|deafened|undeafened|talking-started|talking-stopped|updated`, `call.created|ringing|answered|bridged|held|resumed|ending|updated|ended`, `node.unavailable|available`, `heartbeat`. A user sees their conferences (owner or delegate) and their own calls, an admin everything. Close codes: 4000 too slow (unread data over the bound), 4001 credentials changed, 1001 server stopping, 1013 too many streams. Every message is a `StreamMessage` (components; src/ws/protocol.ts).',
     tag: TAGS.live,
     representation: 'websocket',
     query: [
@@ -293,4 +304,6 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     representation: 'javascript',
   },
   'GET /wallboard/wallboard.css': { summary: "The wallboard's style", tag: TAGS.live, representation: 'css' },
+  // Running conferences, call control, recordings (issue 15)
+  ...LIVE_CONTROL_ROUTE_DOCS,
 };

@@ -21,7 +21,13 @@ import type { CallProgress } from '../../state/call-progress.js';
 
 type Json = Record<string, unknown>;
 
-const CALL_STATES = ['ringing', 'answered', 'bridged', 'ending'] as const satisfies readonly CallProgress[];
+const CALL_STATES = [
+  'ringing',
+  'answered',
+  'bridged',
+  'held',
+  'ending',
+] as const satisfies readonly CallProgress[];
 // Fails to compile when CallProgress gains a value the schema does not list.
 const everyCallState: Exclude<CallProgress, (typeof CALL_STATES)[number]> extends never ? true : never = true;
 const everyNotification: Exclude<AttendeeNotification, (typeof ATTENDEE_NOTIFICATIONS)[number]> extends never

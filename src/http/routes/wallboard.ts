@@ -14,6 +14,8 @@ const ASSETS = {
   '/wallboard': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/wallboard/wallboard.js': { file: 'wallboard.js', type: 'text/javascript; charset=utf-8' },
   '/wallboard/wallboard.css': { file: 'wallboard.css', type: 'text/css; charset=utf-8' },
+  // the page links it, so the browser does not ask for a /favicon.ico nobody serves
+  '/wallboard/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 } as const;
 
 /** Only our own script, style and stream: an injected caller name could not run or load anything. */

@@ -11,7 +11,7 @@ import { parseDialString } from './dial-string.js';
 import { legMeta } from './legs.js';
 import type { Placer } from './originate.js';
 import { SIGNALLING_MS } from './originate.js';
-import { originateeView, originatorView, swapCallerCallee } from './profiles.js';
+import { bridgedPartnerView, originateeView, originatorView, swapCallerCallee } from './profiles.js';
 import { fileDurationMs } from './sounds.js';
 import { transferToExtension } from './transfer.js';
 import type { ChannelVars } from './channel-vars.js';
@@ -64,10 +64,11 @@ export class Applications {
   }
 
   /** An originated leg swaps caller and callee ids (and records what they were). */
-  private flip(ch: Channel): void {
+  flip(ch: Channel): void {
     const before = { name: ch.profile.callerIdName, number: ch.profile.callerIdNumber };
     swapCallerCallee(ch.profile);
     this.vars.flipped(ch, before);
+    this.engine.callUpdate(ch, 'RECV', []);
   }
 
   /** The channel is now executing `app` (what `show channels` and current_application report). */
@@ -84,8 +85,18 @@ export class Applications {
   private start(ch: Channel, app: string, data: string): boolean {
     if (ch.hungUp) return false;
     // an originated A-leg flips when it starts bridging (the swap itself shows once the bridge is up)
-    if (app === 'bridge' && legMeta(ch).role === 'originate-a')
+    if (app === 'bridge' && legMeta(ch).role === 'originate-a') {
       this.vars.flipped(ch, { name: ch.profile.callerIdName, number: ch.profile.callerIdNumber });
+      // FreeSWITCH has flipped the ids now (CALL_UPDATE shows it); the model keeps the leg's own
+      // view until the bridge is up, which is what the B-leg's Other-Leg headers are made from.
+      // (a leg routed through the dialplan flipped when it was transferred there)
+      if (ch.profile.transferSource === undefined) {
+        ch.hitDialplan = true;
+        swapCallerCallee(ch.profile);
+        this.engine.callUpdate(ch, 'RECV', []);
+        swapCallerCallee(ch.profile);
+      }
+    }
     this.executing(ch, app, data);
     return true;
   }
@@ -141,7 +152,13 @@ export class Applications {
     );
   }
 
-  runExtension(ch: Channel, extension: string, _dialplan: string, context: string): void {
+  runExtension(ch: Channel, extension: string, dialplan: string, context: string): void {
+    // the inline dialplan: `app:data` (one application, as the daemon sends it)
+    if (dialplan.toLowerCase() === 'inline') {
+      const colon = extension.indexOf(':');
+      const app = colon === -1 ? extension : extension.slice(0, colon);
+      return this.runApp(ch, app, colon === -1 ? '' : extension.slice(colon + 1));
+    }
     this.resolveExtension(ch, extension, context, (target) => this.runTarget(ch, target));
   }
 
@@ -175,6 +192,35 @@ export class Applications {
         return this.runBridge(ch, target);
       case 'park':
         return this.runApp(ch, 'park', '');
+      case 'echo':
+        return this.runApp(ch, 'echo', '');
+    }
+  }
+
+  /**
+   * Once bridged, each SIP leg tells its phone whom it is connected to, B first (as recorded): B is
+   * shown the caller id it was called with, A the callee the bridge reached.
+   */
+  private displayUpdates(a: Channel, b: Channel): void {
+    const shown: Array<[Channel, Channel, string, string]> = [
+      [b, a, b.profile.callerIdName, b.profile.callerIdNumber],
+      [a, b, a.profile.calleeIdName ?? '', a.profile.calleeIdNumber ?? ''],
+    ];
+    for (const [leg, peer, name, number] of shown) {
+      if (leg.endpoint !== 'sofia' || leg.direction !== 'outbound') continue;
+      leg.sentCalleeName = name;
+      leg.sentCalleeNumber = number;
+      // the called leg's event shows its caller as bridged now (only this event: its later ones, in the
+      // recordings, still show the originator as it was when the leg was created)
+      const other = leg.other;
+      if (leg === b && other?.type === 'originator')
+        leg.other = { type: 'originator', profile: bridgedPartnerView(a.profile) };
+      this.engine.callUpdate(leg, 'SEND', [
+        ['Sent-Callee-ID-Name', name],
+        ['Sent-Callee-ID-Number', number],
+        ['Bridged-To', peer.uuid],
+      ]);
+      leg.other = other;
     }
   }
 
@@ -279,6 +325,7 @@ export class Applications {
       this.vars.bridged(a, b, !ringback);
       this.engine.bridge(a, b);
       this.vars.afterBridgeEvent(a);
+      this.displayUpdates(a, b);
     });
   }
 }

@@ -90,6 +90,21 @@ export class CallEngine {
     ]);
   }
 
+  /**
+   * CALL_UPDATE: a leg's caller id was flipped (`RECV`, a transfer or an originated leg starting its
+   * application) or a SIP leg told its phone whom it is connected to (`SEND`, after a bridge).
+   */
+  callUpdate(ch: Channel, direction: 'SEND' | 'RECV', pre: Array<[string, string]>): void {
+    ch.calleeUpdate = direction;
+    const site = direction === 'SEND' ? SITES.callUpdateDisplay : SITES.callUpdateFlip;
+    this.fire(ch, 'CALL_UPDATE', site, [['Direction', direction], ...pre]);
+  }
+
+  /** Ends the bridge `a` runs (its partner left it: a transfer): CHANNEL_UNBRIDGE on `a`. */
+  endBridge(a: Channel): void {
+    if (a.bridgedTo !== undefined) this.unbridge(a, a.bridgedTo);
+  }
+
   private unbridge(a: Channel, b: Channel): void {
     this.hooks.applyVars(a, 'unbridge');
     this.fire(a, 'CHANNEL_UNBRIDGE', SITES.channelUnbridge, [

@@ -5,7 +5,7 @@ import { profileHeaders } from './caller-profile.js';
 import { VarList } from './var-list.js';
 import type { SipSession } from './sip-session.js';
 
-export type CallState = 'DOWN' | 'RINGING' | 'EARLY' | 'ACTIVE' | 'HANGUP';
+export type CallState = 'DOWN' | 'RINGING' | 'EARLY' | 'ACTIVE' | 'HELD' | 'UNHELD' | 'HANGUP';
 export type AnswerState = 'ringing' | 'early' | 'answered' | 'hangup';
 
 export const STATE_NUMBERS: Record<string, number> = {
@@ -83,6 +83,8 @@ export class Channel {
   /** Callee id the leg "sent" (show channels sent_callee_*). */
   sentCalleeName = '';
   sentCalleeNumber = '';
+  /** The direction of the last caller-id update (CALL_UPDATE): `show channels` callee_direction. */
+  calleeUpdate: 'SEND' | 'RECV' | undefined;
   /** A tone this leg plays in a loop (a conference member at the other end of the loopback talks). */
   toneLoop: { toneMs: number; silenceMs: number } | undefined;
   /** The caller profile as it was at creation (`show channels` initial_* columns). */

@@ -13,6 +13,7 @@ export const RECORD_THREAD_DELAY_MS = 20;
 export function startRecording(ctx: SimContext, conf: Conference, path: string): Recording {
   const rec: Recording = { path, startedAt: ctx.now() };
   conf.recordings.push(rec);
+  ctx.recordingSink?.started(path);
   const cancel = ctx.clock.schedule(RECORD_THREAD_DELAY_MS, () => {
     if (conf.recordings.includes(rec))
       fireConferenceEvent(ctx, conf, 'start-recording', CONF_SITES.recordStart, [['Path', path]]);
@@ -28,6 +29,7 @@ export function stopRecording(ctx: SimContext, conf: Conference, rec: Recording)
   rec.cancelStart?.();
   const ms = Math.max(0, Math.round((ctx.now() - rec.startedAt) / 1000));
   const samples = ms * 8;
+  ctx.recordingSink?.stopped(rec.path, samples);
   fireConferenceEvent(ctx, conf, 'stop-recording', CONF_SITES.recordStop, [
     ['Path', rec.path],
     ['Other-Recordings', conf.recordings.length > 0 ? 'true' : 'false'],

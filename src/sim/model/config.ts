@@ -52,6 +52,7 @@ export interface SimUser {
  * - tone-loop: answers and plays `toneMs` of tone then `silenceMs` of silence, forever (makes a
  *   conference member at the other end of a loopback "talk").
  * - bridge: bridges to a dial string (e.g. `user/1000`).
+ * - echo: answers and echoes (stays up until hung up).
  */
 export type DialplanTarget = (
   | {
@@ -86,6 +87,8 @@ export type DialplanTarget = (
     }
   /** answers (if it was not) and parks: the call stays up until someone hangs it up. */
   | { kind: 'park' }
+  /** answers and echoes the caller's audio (the vanilla dialplan's 9196) */
+  | { kind: 'echo' }
 ) & {
   /** What the extension's condition captured, reported as DP_MATCH (default: the extension). */
   match?: string;

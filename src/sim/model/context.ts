@@ -6,8 +6,17 @@ import type { SimClock } from './clock.js';
 import type { EventQueue } from './event-queue.js';
 import type { CallSite } from './sites.js';
 
+/** Where a conference recording's audio goes (a real FreeSWITCH writes the file on its host). */
+export interface RecordingSink {
+  started(path: string): void;
+  /** The recording ended after `samples` 16-bit mono samples at 8 kHz. */
+  stopped(path: string, samples: number): void;
+}
+
 export class SimContext {
   private sessionCounter: number;
+  /** Unset: recordings are events only, no file is written (the transcript replays, most tests). */
+  recordingSink: RecordingSink | undefined;
   private memberCounter: number;
   /** Sessions created since start and the most at once (`status` prints them). */
   sessionsSinceStart = 0;

@@ -11,14 +11,20 @@ export const VERSION_REPLY = 'FreeSWITCH Version 1.11.2-release~64bit ( 64bit)\n
 
 const secs = (micros: number): string => String(Math.floor(micros / 1_000_000));
 
-function calleeDirection(ch: Channel): string {
+/** Legs FreeSWITCH placed itself: their callee came back from the far end. */
+function placedLeg(ch: Channel): boolean {
   const role = legMeta(ch).role;
-  return role === 'loop-b' || role === 'inbound' ? '' : 'RECV';
+  return role !== 'loop-b' && role !== 'inbound';
+}
+
+/** The direction of the leg's last caller-id update (CALL_UPDATE), else what its role implies. */
+function calleeDirection(ch: Channel): string {
+  return ch.calleeUpdate ?? (placedLeg(ch) ? 'RECV' : '');
 }
 
 function channelRow(ch: Channel, hostname: string): Array<[string, string]> {
   const p = ch.profile;
-  const outboundRole = calleeDirection(ch) === 'RECV';
+  const outboundRole = placedLeg(ch);
   return [
     ['uuid', ch.uuid],
     ['direction', ch.direction],

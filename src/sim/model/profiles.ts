@@ -107,6 +107,15 @@ export function derivedProfile(
   return p;
 }
 
+/** How a bridged leg's CALL_UPDATE shows its originator: as it is now, times not copied. */
+export function bridgedPartnerView(partner: CallerProfile): CallerProfile {
+  const p = cloneProfile(partner);
+  p.logicalDirection = 'inbound';
+  delete p.profileIndex;
+  p.times = zeroTimes();
+  return p;
+}
+
 /** How the originating channel sees the answered leg (Other-Type: originatee). */
 export function originateeView(peer: CallerProfile): CallerProfile {
   const p = cloneProfile(peer);

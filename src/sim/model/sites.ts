@@ -29,4 +29,9 @@ export const SITES = {
     line: 943,
   },
   channelDestroy: { file: 'switch_core_session.c', func: 'switch_core_session_perform_destroy', line: 1588 },
+  // call-control-hold-transfer (test/fixtures/fs-transcripts)
+  callUpdateFlip: { file: 'switch_channel.c', func: 'switch_channel_flip_cid', line: 3279 },
+  callUpdateDisplay: { file: 'mod_sofia.c', func: 'sofia_receive_message', line: 2133 },
+  channelHold: { file: 'switch_ivr.c', func: 'switch_ivr_hold', line: 1558 },
+  channelUnhold: { file: 'switch_ivr.c', func: 'switch_ivr_unhold', line: 1638 },
 } satisfies Record<string, CallSite>;

@@ -4,6 +4,7 @@
 import type { SimApi, SimEventBus, SimIdentity } from '../types.js';
 import { Applications } from './apps.js';
 import { ChannelVars } from './channel-vars.js';
+import { CallControl } from './call-control.js';
 import { CallEngine } from './calls.js';
 import { ConferenceCalls, MEMBER_EXIT_MS } from './conference-calls.js';
 import type { Channel } from './channel.js';
@@ -16,7 +17,7 @@ import { ControlBinder } from './conference-controls.js';
 import { legMeta } from './legs.js';
 import type { DialplanTarget, ExtensionLookup, JoinHooks, Reachability, SimUser } from './config.js';
 import { vanillaUserVariables } from './config.js';
-import { SimContext } from './context.js';
+import { SimContext, type RecordingSink } from './context.js';
 import { hupall, showCommand, statusReply, uuidDump, uuidKill, VERSION_REPLY } from './core-api.js';
 import { DEFAULT_HEARTBEAT_MS, fireHeartbeat, fireShutdown } from './core-events.js';
 import { parseOriginate } from './dial-string.js';
@@ -44,6 +45,8 @@ export interface SimSwitchOptions {
   extensionLookup?: ExtensionLookup;
   /** Whether `say`/`saymember` work (a TTS module is loaded). Default true. */
   tts?: boolean;
+  /** Writes conference recordings (the demo, recording tests); none by default. */
+  recordingSink?: RecordingSink;
   /** Where the global member-id and session counters start (the transcripts' FreeSWITCH was at 13). */
   firstMemberId?: number;
   firstSessionId?: number;
@@ -66,6 +69,7 @@ export class SimSwitch implements SimApi {
   private readonly confHost: ConferenceApiHost;
   private readonly vars: ChannelVars;
   private readonly confCalls: ConferenceCalls;
+  private readonly callControl: CallControl;
 
   constructor(options: SimSwitchOptions) {
     this.identity = options.identity ?? createSimIdentity();
@@ -80,6 +84,7 @@ export class SimSwitch implements SimApi {
       options.firstSessionId ?? 1,
     );
     if (options.codecPrefs) this.ctx.codecPrefs = options.codecPrefs;
+    this.ctx.recordingSink = options.recordingSink;
     for (const [name, user] of Object.entries(options.users ?? {})) this.setUser(name, user);
     for (const [target, r] of Object.entries(options.reachability ?? {})) this.reach.set(target, r);
     for (const [ext, t] of Object.entries(options.dialplan ?? {})) this.plan.set(ext, t);
@@ -134,6 +139,7 @@ export class SimSwitch implements SimApi {
           ...(legMeta(ch).dialedUser ? { dialedUser: legMeta(ch).dialedUser!.user } : {}),
           variables: legMeta(ch).dialVars,
         });
+    this.callControl = new CallControl(this.ctx, this.engine, this.apps, vars);
     this.confCalls = new ConferenceCalls(this.ctx, this.placer, this.apps, this.conferences);
     this.confHost = this.conferenceHost(options.tts ?? true);
     this.apps.controls = new ControlBinder(this.confHost, options.joinHooks ?? {});
@@ -190,6 +196,10 @@ export class SimSwitch implements SimApi {
         return uuidKill(this.engine, args);
       case 'uuid_dump':
         return uuidDump(this.engine, this.ctx, args);
+      case 'uuid_hold':
+        return this.callControl.uuidHold(args);
+      case 'uuid_transfer':
+        return this.callControl.uuidTransfer(args);
       case 'hupall':
         return hupall(this.engine, args);
       case 'global_getvar':

@@ -1,0 +1,177 @@
+// Control of a live call: find it in the tracked state by the uuid /my/activecdrs shows, check who
+// asks, build the plan (domain/call-control.ts), send it to the node the call is on, and wait (a
+// bounded while) until the live state shows the change, so the answer and an activecdrs read right
+// after it agree. FreeSWITCH's own answers are read too: `uuid_hold` says +OK even for a uuid it does
+// not know, which is why the call must be found in the tracked state first.
+import type { CallAction, CallActor, ExpectedChange, TransferSettings } from '../domain/call-control.js';
+import { callControlPlan, mayControl } from '../domain/call-control.js';
+import type { EslPool } from '../esl/pool.js';
+import type { Logger } from '../log.js';
+import { callProgress, type CallProgress } from '../state/call-progress.js';
+import type { Call, CallState } from '../state/calls.js';
+import type { LiveState } from '../state/node-state.js';
+import { untilLiveState } from './state-wait.js';
+
+/** How long an answer waits for the live state to show the change (FreeSWITCH's events follow its reply). */
+export const CALL_CONTROL_SETTLE_MS = 2000;
+
+export const CALL_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export type LiveCallLookup =
+  | { found: true; nodeId: string; call: Call }
+  /** `unavailable`: a node that is not in sync may hold it (answer 503, not 404). */
+  | { found: false; unavailable: boolean };
+
+/** The call with this id (or with a leg of this uuid) on any node. */
+export function findLiveCall(live: LiveState, uuid: string): LiveCallLookup {
+  let unavailable = false;
+  for (const nodeId of live.nodeIds()) {
+    const node = live.node(nodeId);
+    if (node === undefined) continue;
+    if (!node.synced) {
+      unavailable = true;
+      continue;
+    }
+    const call = callOf(node.calls, uuid);
+    if (call !== undefined && call.legs.length > 0) return { found: true, nodeId, call };
+  }
+  return { found: false, unavailable: unavailable || live.nodeIds().length === 0 };
+}
+
+const callOf = (calls: CallState, uuid: string): Call | undefined =>
+  calls.calls.get(uuid) ?? calls.channels.get(uuid)?.call;
+
+export type CallControlOutcome =
+  | {
+      ok: true;
+      uuid: string;
+      action: CallAction['name'];
+      /** The call's state once the change showed (or when the wait ended); `ended` when it is gone. */
+      state: CallProgress | 'ended';
+      dialed?: string;
+    }
+  | {
+      ok: false;
+      status: 400 | 403 | 404 | 409 | 503;
+      error: string;
+      /** The request part at fault: the transfer target. */
+      field?: 'to';
+    };
+
+export interface CallControlDeps {
+  live: LiveState | undefined;
+  esl: EslPool | undefined;
+  logger: Logger;
+  settleMs?: number;
+}
+
+const REFUSAL_STATUS = { 'not-yours': 403, state: 409, invalid: 400, 'not-allowed': 403 } as const;
+
+/** What FreeSWITCH's answer to one of the lines means. */
+function replyOutcome(reply: string): 'ok' | 'gone' | 'state' | 'refused' {
+  const text = reply.trim();
+  if (text.startsWith('+OK')) return 'ok';
+  if (/^-ERR No such channel/i.test(text)) return 'gone';
+  if (/^-ERR Operation failed/i.test(text)) return 'state';
+  return 'refused';
+}
+
+export class CallController {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: CallControlDeps) {
+    this.log = deps.logger.child({ component: 'call-control' });
+  }
+
+  /**
+   * Runs `action` on the call `uuid` for `actor`. `settingsFor(nodeId)` gives the transfer settings of
+   * the node the call is on (its SIP domain is asked of that node).
+   */
+  async run(
+    actor: CallActor,
+    uuid: string,
+    action: CallAction,
+    settingsFor: (nodeId: string) => Promise<TransferSettings>,
+  ): Promise<CallControlOutcome> {
+    const live = this.deps.live;
+    if (live === undefined) return unavailable();
+    const found = findLiveCall(live, uuid);
+    if (!found.found) {
+      if (found.unavailable) return unavailable();
+      return { ok: false, status: 404, error: 'no such live call' };
+    }
+    const { nodeId, call } = found;
+    if (!mayControl(call, actor)) return { ok: false, status: 403, error: 'not a party to this call' };
+    const settings = action.name === 'transfer' ? await settingsFor(nodeId) : undefined;
+    const planned = callControlPlan(call, actor, action, settings);
+    if (!planned.ok) {
+      const aboutTarget = planned.reason === 'invalid' || planned.reason === 'not-allowed';
+      return {
+        ok: false,
+        status: REFUSAL_STATUS[planned.reason],
+        error: planned.error,
+        ...(aboutTarget ? { field: 'to' as const } : {}),
+      };
+    }
+    const plan = planned.value;
+    const client = this.deps.esl?.get(nodeId);
+    if (client === undefined) return unavailable();
+    const log = this.log.child({ uuid, node: nodeId, action: plan.action, by: actor.userName });
+
+    for (const [index, line] of plan.lines.entries()) {
+      const reply = await client.api(line);
+      const outcome = replyOutcome(reply);
+      if (outcome === 'gone' && plan.goneIsDone && index > 0) continue;
+      if (outcome === 'gone') return { ok: false, status: 404, error: 'the call has ended' };
+      if (outcome === 'state')
+        return { ok: false, status: 409, error: 'FreeSWITCH refused: the call is not in a state for this' };
+      if (outcome === 'refused') {
+        log.warn({ reply: reply.trim().slice(0, 120) }, 'call control refused by FreeSWITCH');
+        return { ok: false, status: 409, error: `FreeSWITCH refused: ${reply.trim().slice(0, 120)}` };
+      }
+    }
+    const calls = () => live.node(nodeId)?.calls;
+    const shown = () => plan.expect.every((change) => happened(calls(), change));
+    const settled = await untilLiveState(client, shown, this.deps.settleMs ?? CALL_CONTROL_SETTLE_MS);
+    if (!settled) log.warn('FreeSWITCH accepted the command but its events have not shown it yet');
+    log.info({ dialed: plan.dialed }, 'call control done');
+    return {
+      ok: true,
+      uuid,
+      action: plan.action,
+      state: stateNow(calls(), call, uuid),
+      ...(plan.dialed !== undefined ? { dialed: plan.dialed } : {}),
+    };
+  }
+}
+
+const unavailable = (): CallControlOutcome => ({
+  ok: false,
+  status: 503,
+  error: 'live state of FreeSWITCH is being rebuilt; try again',
+});
+
+function happened(calls: CallState | undefined, change: ExpectedChange): boolean {
+  if (calls === undefined) return true;
+  const leg = calls.channels.get(change.leg);
+  const gone = leg === undefined || leg.phase === 'hangup';
+  switch (change.kind) {
+    case 'leg-ended':
+      // gone from the state, not only hung up: activecdrs no longer lists it
+      return leg === undefined;
+    case 'leg-held':
+      return gone || leg.held === change.held;
+    case 'legs-parted': {
+      const from = calls.channels.get(change.from);
+      return gone || from === undefined || from.phase === 'hangup' || from.call !== leg.call;
+    }
+  }
+}
+
+/** The call's state now: it may have ended, or (a transfer) live on without the actor's leg. */
+function stateNow(calls: CallState | undefined, before: Call, uuid: string): CallProgress | 'ended' {
+  if (calls === undefined) return 'ended';
+  const call = callOf(calls, uuid) ?? (calls.calls.get(before.id) === before ? before : undefined);
+  if (call === undefined || call.legs.length === 0) return 'ended';
+  return callProgress(call);
+}
