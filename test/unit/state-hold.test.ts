@@ -45,9 +45,11 @@ describe('hold in the call reducer, from the recording', () => {
     expect(state.channels.size).toBe(0);
     // each state reached, in order, and never `held` once resumed
     const states = seen.map(([, s]) => s).filter((s, i, all) => s !== all[i - 1]);
+    // (A answers, then B rings: the call rings until its far end answers)
     expect(states).toEqual([
       'ringing',
       'answered',
+      'ringing',
       'bridged',
       'held',
       'bridged',
