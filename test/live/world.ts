@@ -148,6 +148,20 @@ export async function daemonChannelUuids(h: LiveHarness): Promise<string[]> {
   return body.cdrs.flatMap((c) => c.legs.map((l) => l.uuid)).sort();
 }
 
+/** The daemon tracks exactly FreeSWITCH's channels (it follows events, so it gets a moment). */
+export async function channelsAgree(h: LiveHarness): Promise<void> {
+  let last = '';
+  await h
+    .eventually(async () => {
+      const [ours, theirs] = [await daemonChannelUuids(h), await fsChannelUuids(h)];
+      last = `daemon ${ours.join(',')} FreeSWITCH ${theirs.join(',')}`;
+      return JSON.stringify(ours) === JSON.stringify(theirs);
+    }, 'the daemon and FreeSWITCH agree on the channels')
+    .catch((err: Error) => {
+      throw new Error(`${err.message}: ${last}`);
+    });
+}
+
 /** A loopback caller into `extension` that stays parked until hung up; its a-leg uuid (DTMF goes there). */
 export async function loopbackCaller(
   h: LiveHarness,
