@@ -90,7 +90,8 @@ async function callTarget(bridged = true): Promise<string> {
   const line = `originate {origination_uuid=${uuid},origination_caller_id_number=${caller.user}}user/${caller.user} &bridge(user/${target.user})`;
   void h.fs.bgapi(line, { timeoutMs: 60_000 }).catch(() => undefined);
   if (bridged) await h.eventually(async () => (await fsCalls(h)).length === 1, 'FreeSWITCH bridged the call');
-  const want = bridged ? 'bridged' : 'answered';
+  // unbridged: the target's phone rings, and the call reads `ringing` until it answers
+  const want = bridged ? 'bridged' : 'ringing';
   await h
     .eventually(
       async () => (await activeCdrs(h, caller)).find((c) => c.uuid === uuid)?.state === want,
