@@ -15,7 +15,8 @@ import type { LiveState } from '../state/node-state.js';
 import { replyStatus, replyText, type ReplyStatus } from './command-reply.js';
 import { HttpError, nodeUnavailable } from './errors.js';
 import { findLiveConference, nodeToStartOn, type LiveLookup } from './live-conference.js';
-import { waitForLiveState, type PendingRecordings } from './live-wait.js';
+import { untilLiveState } from '../control/state-wait.js';
+import type { PendingRecordings } from './live-wait.js';
 import { respond, XML_CONTENT_TYPE } from './represent.js';
 
 export const COMMAND_RESPONSE = 'command-response';
@@ -121,7 +122,7 @@ export async function executeCommand(
       const sent = await send(deps, conf, cmd, found);
       if (sent.status === 200) {
         const shown = () => liveRecordings(deps, conf.name).some((r) => r.path === path);
-        await waitForLiveState(sent.client, shown, settleMs);
+        await untilLiveState(sent.client, shown, settleMs);
       }
       return sent;
     });
@@ -131,7 +132,7 @@ export async function executeCommand(
 
   const sent = await send(deps, conf, cmd, found);
   if (sent.status === 200 && handling === 'record-stop')
-    await waitForLiveState(sent.client, () => liveRecordings(deps, conf.name).length === 0, settleMs);
+    await untilLiveState(sent.client, () => liveRecordings(deps, conf.name).length === 0, settleMs);
   if (sent.status === 200 && handling === 'xml-document') {
     const headers = { 'Content-Type': XML_CONTENT_TYPE, 'Cache-Control': 'no-store' };
     return { response: c.body(sent.reply, 200, headers), sent: true };

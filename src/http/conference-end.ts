@@ -8,7 +8,7 @@ import type { EslPool } from '../esl/pool.js';
 import type { LiveState } from '../state/node-state.js';
 import { HttpError, nodeUnavailable } from './errors.js';
 import { findLiveConference } from './live-conference.js';
-import { waitForLiveState } from './live-wait.js';
+import { untilLiveState } from '../control/state-wait.js';
 
 export interface ConferenceEndDeps {
   live: LiveState;
@@ -38,5 +38,5 @@ export async function endConference(deps: ConferenceEndDeps, name: string): Prom
   // "-ERR Conference <name> not found": it ended meanwhile, which is what was asked
   if (reply.startsWith('-ERR') && !/not found/i.test(reply)) throw notEnded(name, reply.trim());
   const gone = () => deps.live.conference(name) === undefined;
-  if (!(await waitForLiveState(client, gone, deps.timeoutMs))) throw notEnded(name, 'members still in it');
+  if (!(await untilLiveState(client, gone, deps.timeoutMs))) throw notEnded(name, 'members still in it');
 }
