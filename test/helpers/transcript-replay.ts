@@ -14,20 +14,15 @@ import { createSimIdentity } from '../../src/sim/model/identity.js';
 import { SimSwitch } from '../../src/sim/model/switch.js';
 import type { SimEvent } from '../../src/sim/types.js';
 import { eventOfFrame, framesOf, shapeOf } from './transcript-compare.js';
+import { header, type Transcript } from './sim-replay.js';
 import type { TranscriptLine } from './transcripts.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Transcripts this project recorded itself (README there). */
 export const FIXTURE_TRANSCRIPT_DIR = path.resolve(here, '../fixtures/fs-transcripts');
 
-export const header = (e: SimEvent, name: string): string | undefined =>
-  e.headers.find(([k]) => k === name)?.[1];
-
-export interface Transcript {
-  events: SimEvent[];
-  /** api/response bodies in order. */
-  replies: string[];
-}
+// The comparison rules are sim-replay.ts's (one set for every transcript, shared and fixture alike).
+export { compareChannelEvents, header, label, type Transcript } from './sim-replay.js';
 
 export function readTranscriptIn(dir: string, name: string): Transcript {
   const events: SimEvent[] = [];
@@ -115,164 +110,6 @@ export async function replayLines(lines: TranscriptLine[], options: ReplayOption
   }
   await clock.advance(10_000);
   return { events: published.filter((e) => wanted(e)), replies: await Promise.all(replies) };
-}
-
-// ---------- comparing events ----------
-
-/** Values that are measurements of a run: compared as numbers. */
-const MEASURED = new Set([
-  'Event-Sequence',
-  'Record-File-Size',
-  'Samples-Out',
-  'Milliseconds-Elapsed',
-  'Caller-Channel-Hold-Accum',
-]);
-const NUMBER = /^-?\d+(\.\d+)?$/;
-/** Call durations and media counters of a run: compared as numbers. */
-const MEASURED_VARIABLES =
-  /^variable_(m|u)?(duration|bill|progress|answer|wait|progress_media|flow_bill|hold_accum)(sec|msec|usec|_seconds|_ms|_usec)?$|^variable_(rtp_audio_(in|out)_\w+|playback_(last_offset_pos|seconds|ms|samples)|session_id)$/;
-
-/** Per-call SIP/RTP particulars drawn at random per call: compared with runs of letters/digits as one mark. */
-const PER_CALL_VARIABLES = new Set(
-  [
-    'sip_full_via',
-    'sip_recover_via',
-    'sip_full_from',
-    'sip_full_to',
-    'sip_to_tag',
-    'sip_from_tag',
-    'sip_cseq',
-    'sip_call_id',
-    'rtp_local_sdp_str',
-    'switch_r_sdp',
-    'switch_m_sdp',
-    'local_media_port',
-    'remote_media_port',
-    'rtp_use_ssrc',
-  ].map((v) => `variable_${v}`),
-);
-const loose = (v: string): string => v.replace(/[A-Za-z0-9]+/g, 'x');
-const UUID_G = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
-/** Differences between two events' headers: names and order exactly, values by shape. */
-export function eventDifferences(
-  expected: SimEvent,
-  actual: SimEvent,
-  uuids: Map<string, string>,
-  options: CompareOptions = {},
-): string[] {
-  if (options.withoutVariables) {
-    expected = withoutVariables(expected);
-    actual = withoutVariables(actual);
-  }
-  const diffs: string[] = [];
-  const n = Math.max(expected.headers.length, actual.headers.length);
-  for (let i = 0; i < n; i++) {
-    const e = expected.headers[i];
-    const a = actual.headers[i];
-    if (!e || !a || e[0] !== a[0]) {
-      diffs.push(`header #${i + 1}: expected ${e?.[0] ?? '(none)'}, got ${a?.[0] ?? '(none)'}`);
-      break;
-    }
-    const [name, ev] = e;
-    const av = a[1];
-    if (PER_CALL_VARIABLES.has(name)) {
-      if (loose(ev) !== loose(av))
-        diffs.push(`${name}: expected the shape of ${JSON.stringify(ev)}, got ${JSON.stringify(av)}`);
-      continue;
-    }
-    if (MEASURED.has(name) || MEASURED_VARIABLES.test(name)) {
-      if (!NUMBER.test(ev) || !NUMBER.test(av))
-        diffs.push(`${name}: expected a number like ${ev}, got ${av}`);
-      continue;
-    }
-    if (shapeOf(ev) !== shapeOf(av))
-      diffs.push(`${name}: expected ${JSON.stringify(ev)}, got ${JSON.stringify(av)}`);
-    const eIds = ev.match(UUID_G) ?? [];
-    const aIds = av.match(UUID_G) ?? [];
-    eIds.forEach((id, k) => {
-      const mapped = uuids.get(id);
-      if (mapped === undefined) uuids.set(id, aIds[k] ?? '');
-      else if (mapped !== aIds[k]) diffs.push(`${name}: ${aIds[k]} stands where ${mapped} stood before`);
-    });
-  }
-  if ((expected.body === undefined) !== (actual.body === undefined)) diffs.push('body presence differs');
-  else if (expected.body !== undefined && shapeOf(expected.body) !== shapeOf(actual.body!))
-    diffs.push(`body: expected ${JSON.stringify(expected.body)}, got ${JSON.stringify(actual.body)}`);
-  return diffs;
-}
-
-export interface CompareOptions {
-  /** Leave the `variable_*` headers out (a lab whose channel variables the model does not follow). */
-  withoutVariables?: boolean;
-}
-
-const withoutVariables = (e: SimEvent): SimEvent => ({
-  ...e,
-  headers: e.headers.filter(([k]) => !k.startsWith('variable_')),
-});
-
-export const label = (e: SimEvent): string =>
-  [header(e, 'Event-Name'), header(e, 'Action'), header(e, 'Member-ID') ?? header(e, 'Channel-Name')]
-    .filter(Boolean)
-    .join(' ');
-
-/** Events FreeSWITCH stamps within 25 ms of each other come from threads racing: compared as a set. */
-const BURST_GAP_MICROS = 25_000;
-
-function bursts(events: SimEvent[]): SimEvent[][] {
-  const out: SimEvent[][] = [];
-  let last = -Infinity;
-  for (const e of events) {
-    const t = Number(header(e, 'Event-Date-Timestamp'));
-    if (t - last > BURST_GAP_MICROS || out.length === 0) out.push([]);
-    out[out.length - 1]!.push(e);
-    last = t;
-  }
-  return out;
-}
-
-const channelOf = (e: SimEvent): string => header(e, 'Channel-Name') ?? header(e, 'Event-Name') ?? '';
-
-/** Every difference between the recorded channel events and the replayed ones (empty: the same). */
-export function compareChannelEvents(
-  expected: SimEvent[],
-  actual: SimEvent[],
-  options: CompareOptions = {},
-): string[] {
-  const problems: string[] = [];
-  const uuids = new Map<string, string>();
-  let p = 0;
-  for (const burst of bursts(expected)) {
-    const got = actual.slice(p, p + burst.length);
-    const where = `events #${p}..#${p + burst.length - 1}`;
-    p += burst.length;
-    const sorted = (x: SimEvent[]): string => x.map(label).sort().join(' | ');
-    if (sorted(burst) !== sorted(got)) {
-      problems.push(
-        `${where}: expected [${burst.map(label).join(', ')}], got [${got.map(label).join(', ')}]`,
-      );
-      break;
-    }
-    for (const ch of new Set(burst.map(channelOf))) {
-      const order = (x: SimEvent[]): string =>
-        x
-          .filter((y) => channelOf(y) === ch)
-          .map(label)
-          .join(', ');
-      if (order(burst) !== order(got))
-        problems.push(`${where}: ${ch}: expected ${order(burst)}, got ${order(got)}`);
-    }
-    const used = new Set<number>();
-    for (const want of burst) {
-      const i = got.findIndex((g, k) => !used.has(k) && label(g) === label(want));
-      used.add(i);
-      for (const d of eventDifferences(want, got[i]!, uuids, options))
-        problems.push(`${where} (${label(want)}): ${d}`);
-    }
-  }
-  if (p < actual.length) problems.push(`extra events from #${p}: ${actual.slice(p).map(label).join(', ')}`);
-  return problems;
 }
 
 // ---------- comparing replies ----------
