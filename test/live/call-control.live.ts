@@ -3,7 +3,6 @@
 // hold (FreeSWITCH's `show calls` says HELD) and resumed, blind transferred to the stock echo extension
 // 9196 (the target's leg runs `echo`, the caller's is gone), and hung up (nothing left); each step also
 // shows in the users' /my/activecdrs. A call whose target still rings cannot be held or transferred (409).
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startLiveHarness, type LiveHarness } from './live-harness.js';
 import { phone, stopAll } from './sipp.js';
@@ -51,11 +50,8 @@ async function fsChannels(): Promise<FsChannel[]> {
   return reply.rows ?? [];
 }
 
-/**
- * A phone for one call. FreeSWITCH NOTIFYs a phone that just registered (message waiting); it is
- * answered (sipp -aa), and the phone is stopped at the end of the test rather than awaited.
- */
-const answering = (port: number, mode: 'answer' | 'ring' = 'answer') => phone(port, mode, { calls: 2 });
+/** A phone for the call (phone() resolves once it listens); stopped at the end of the test. */
+const answering = (port: number, mode: 'answer' | 'ring' = 'answer') => phone(port, mode);
 
 async function act(path: string, as: LiveUser = caller) {
   const res = await h.request('PUT', path, as);
@@ -70,22 +66,7 @@ async function act(path: string, as: LiveUser = caller) {
  * dialplan routing users' extensions (click-to-call.live.ts covers that). Resolves with the call's
  * uuid (the caller's leg) once it is bridged, or, with `bridged` false, once the caller answered.
  */
-/**
- * True once a process (the phone's sipp) listens on 127.0.0.1:`port` (UDP), read from /proc/net/udp:
- * trying to bind the port ourselves would take it from a sipp that is just starting.
- */
-async function listening(port: number): Promise<boolean> {
-  const table = await readFile('/proc/net/udp', 'utf8');
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local);
-}
-
 async function callTarget(bridged = true): Promise<string> {
-  // a phone that is not listening yet would make FreeSWITCH's INVITE fail at once
-  await h.eventually(
-    async () => (await listening(callerPort)) && (await listening(targetPort)),
-    'the phones listen',
-  );
   const uuid = (await h.api('create_uuid')).trim();
   const line = `originate {origination_uuid=${uuid},origination_caller_id_number=${caller.user}}user/${caller.user} &bridge(user/${target.user})`;
   void h.fs.bgapi(line, { timeoutMs: 60_000 }).catch(() => undefined);
