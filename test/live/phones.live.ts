@@ -81,7 +81,8 @@ describe('phones', () => {
     expect(call.output()).toMatch(/486/);
     await bobPhone.exit;
     await h.eventually(async () => (await fsChannelUuids(h)).length === 0, 'FreeSWITCH idle');
-    expect(await activeCdrs(h, alice)).toEqual([]);
+    // the daemon follows FreeSWITCH's events, so it gets a moment after FreeSWITCH is idle
+    await h.eventually(async () => (await activeCdrs(h, alice)).length === 0, 'no call left for alice');
   });
 
   it('an unanswered phone: the caller is told so after the ring timeout and nothing is left', async () => {
