@@ -1,7 +1,7 @@
 // The ESL client's public types: options, events, counters and the bgapi job handle (client.ts).
 import type { EslNodeConfig } from '../config.js';
+import type { BackoffOptions } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
-import type { BackoffOptions } from './backoff.js';
 import type { EslEvent } from './events.js';
 import type { LivenessOptions } from './liveness.js';
 

@@ -12,8 +12,8 @@
 //   it; a SHUTDOWN event ends the session at once (FreeSWITCH may take half a minute to close it);
 // - send() writes verbatim: every command passes assertSafeCommand (command-guard.ts) first;
 // - a throwing listener would unwind through the socket: listeners are isolated (listener-set.ts).
+import { Backoff, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
-import { Backoff, DEFAULT_BACKOFF } from './backoff.js';
 import type {
   EslClientEvents,
   EslClientOptions,

@@ -3,7 +3,7 @@
 // every (re)connection the store reloads everything (`reload`), because notifications sent while
 // the feed was down are lost; only then is the store's copy current again.
 import pg from 'pg';
-import { Backoff, type BackoffOptions } from '../esl/backoff.js';
+import { Backoff, type BackoffOptions } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
 import { reason } from './pg-errors.js';
 import { CHANGE_CHANNEL } from './pg-rows.js';

@@ -14,7 +14,7 @@
 // reads are served from the last known state for `staleReadsMs`, then refused (availability.ts).
 import pg from 'pg';
 import type { ClientBase, PoolClient } from 'pg';
-import type { BackoffOptions } from '../esl/backoff.js';
+import type { BackoffOptions } from '../domain/backoff.js';
 import type { Conference } from '../domain/conferences.js';
 import type { User } from '../domain/users.js';
 import type { Logger } from '../log.js';

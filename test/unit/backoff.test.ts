@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, backoffCeiling, backoffDelay, validateBackoff } from '../../src/esl/backoff.js';
+import { Backoff, backoffCeiling, backoffDelay, validateBackoff } from '../../src/domain/backoff.js';
 
 const opts = { initialMs: 100, maxMs: 1000 };
 
