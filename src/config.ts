@@ -2,15 +2,10 @@
 // A wrong value throws a ConfigError whose message is one line naming the variable.
 import { compileDialPolicy } from './domain/dial-policy.js';
 import { isSafeAbsoluteDir } from './domain/sounds.js';
+import type { EslNodeConfig } from './esl/client-types.js';
 import { parseAllowList } from './fsconfig/allow-list.js';
-
-export interface EslNodeConfig {
-  /** Stable node id used in state, logs and metrics: "host:port". */
-  id: string;
-  host: string;
-  port: number;
-  password: string;
-}
+import type { FsconfigListenerConfig } from './fsconfig/server.js';
+import type { DatabaseConfig } from './store/open-store.js';
 
 export interface Config {
   httpHost: string;
@@ -51,26 +46,6 @@ export interface Config {
   fsconfig: FsconfigListenerConfig | undefined;
   /** The shared PostgreSQL store (several daemons); undefined: the embedded store in DATA_DIR. */
   database: DatabaseConfig | undefined;
-}
-
-/** DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_TIMEOUT_MS, DATABASE_STALE_READS_S (src/store/postgres-store.ts). */
-export interface DatabaseConfig {
-  /** postgres://user:password@host:port/database; never logged (it holds the password). */
-  url: string;
-  poolSize: number;
-  timeoutMs: number;
-  /** How long reads are served from memory while PostgreSQL is unreachable. */
-  staleReadsMs: number;
-}
-
-/** FSCONFIG_HOST, FSCONFIG_PORT, FSCONFIG_SECRET, FSCONFIG_ALLOW (see src/fsconfig/server.ts). */
-export interface FsconfigListenerConfig {
-  host: string;
-  port: number;
-  /** mod_xml_curl's gateway-credentials password (user `freeswitch`); never logged. */
-  secret: string;
-  /** Client addresses or CIDR ranges allowed to fetch; empty: any address that reaches the listener. */
-  allow: readonly string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,9 +1,17 @@
-// The ESL client's public types: options, events, counters and the bgapi job handle (client.ts).
-import type { EslNodeConfig } from '../config.js';
+// The ESL client's public types: the node, options, events, counters and the bgapi job handle (client.ts).
 import type { BackoffOptions } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
 import type { EslEvent } from './events.js';
 import type { LivenessOptions } from './liveness.js';
+
+/** One FreeSWITCH node's Event Socket (an FS_ESL entry, parsed by config.ts). */
+export interface EslNodeConfig {
+  /** Stable node id used in state, logs and metrics: "host:port". */
+  id: string;
+  host: string;
+  port: number;
+  password: string;
+}
 
 export type EslConnectionState = 'connecting' | 'connected' | 'disconnected';
 

@@ -1,6 +1,6 @@
 // One EslClient per FreeSWITCH node (the FS_ESL list), looked up by node id ("host:port").
-import type { EslNodeConfig } from '../config.js';
 import type { EslClient } from './client.js';
+import type { EslNodeConfig } from './client-types.js';
 
 export class EslPool {
   private readonly clients = new Map<string, EslClient>();

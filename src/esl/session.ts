@@ -7,7 +7,7 @@
 // greeting, auth and subscription. The second is long on purpose: a stopped FreeSWITCH's kernel still
 // accepts connections, and waiting on one lets the client resume the moment FreeSWITCH does.
 import type { Socket } from 'node:net';
-import type { EslNodeConfig } from '../config.js';
+import type { EslNodeConfig } from './client-types.js';
 import { EslAuthError, EslDisconnectedError, EslProtocolError, EslTimeoutError } from './errors.js';
 import type { EslFrame } from './frames.js';
 import { GuardedConnection, type ModeslEvent } from './guarded-connection.js';

@@ -9,10 +9,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { FsconfigListenerConfig } from '../config.js';
 import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../http/connection-guard.js';
 import { FSCONFIG_MAX_CONNECTIONS } from '../http/connection-limits.js';
 import { createFsconfigApp, FSCONFIG_PATH, type FsconfigAppDeps } from './app.js';
+
+/** FSCONFIG_HOST, FSCONFIG_PORT, FSCONFIG_SECRET, FSCONFIG_ALLOW (config.ts reads them). */
+export interface FsconfigListenerConfig {
+  host: string;
+  port: number;
+  /** mod_xml_curl's gateway-credentials password (user `freeswitch`); never logged. */
+  secret: string;
+  /** Client addresses or CIDR ranges allowed to fetch; empty: any address that reaches the listener. */
+  allow: readonly string[];
+}
 
 export interface FsconfigServer {
   /** `http://host:port/fsconfig`: what xml_curl.conf.xml's gateway-url names. */

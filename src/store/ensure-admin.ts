@@ -1,6 +1,5 @@
 // ADMIN_USER / ADMIN_PASSWORD: create the first admin when the store has none, so a fresh install can
 // be managed through the admin API. Never touches an existing user's password.
-import type { Config } from '../config.js';
 import type { ScryptParams } from '../domain/passwords.js';
 import { newUser } from '../domain/users.js';
 import { ConflictError, type Store } from './store.js';
@@ -14,9 +13,16 @@ export class AdminSetupError extends Error {
   }
 }
 
+/** ADMIN_USER, ADMIN_PASSWORD (both or neither), and FS_DOMAIN for the new user's SIP identity. */
+export interface AdminAccountConfig {
+  adminUser: string | undefined;
+  adminPassword: string | undefined;
+  fsDomain: string | undefined;
+}
+
 export async function ensureAdmin(
   store: Store,
-  config: Pick<Config, 'adminUser' | 'adminPassword' | 'fsDomain'>,
+  config: AdminAccountConfig,
   options: { scrypt?: ScryptParams } = {},
 ): Promise<EnsureAdminResult> {
   const { adminUser, adminPassword } = config;

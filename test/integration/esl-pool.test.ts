@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient } from '../../src/esl/client.js';
+import type { EslNodeConfig } from '../../src/esl/client-types.js';
 import { EslPool } from '../../src/esl/pool.js';
-import type { EslNodeConfig } from '../../src/config.js';
 import { captureLogger, FakeEslServer, waitUntil } from '../helpers/fake-esl-server.js';
 
 const cleanup: Array<() => Promise<void>> = [];

@@ -2,7 +2,8 @@
 // one clear line and stop the run (non-zero exit), rather than letting every test time out.
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { loadConfig, type EslNodeConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import type { EslNodeConfig } from '../../src/esl/client-types.js';
 
 const TIMEOUT_MS = 5000;
 
