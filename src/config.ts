@@ -3,8 +3,8 @@
 import { compileDialPolicy } from './domain/dial-policy.js';
 import { isSafeAbsoluteDir } from './domain/sounds.js';
 import type { EslNodeConfig } from './esl/client-types.js';
-import { parseAllowList } from './fsconfig/allow-list.js';
 import type { FsconfigListenerConfig } from './fsconfig/server.js';
+import { parseAllowList } from './net/allow-list.js';
 import type { DatabaseConfig } from './store/open-store.js';
 
 export interface Config {

@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { allowListMatcher } from './allow-list.js';
+import { allowListMatcher } from '../net/allow-list.js';
 import { answerFetch, type AnswerOptions } from './answer.js';
 import { MAX_BODY_BYTES, parseFetchRequest } from './fetch-request.js';
 

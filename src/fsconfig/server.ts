@@ -9,8 +9,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../http/connection-guard.js';
-import { FSCONFIG_MAX_CONNECTIONS } from '../http/connection-limits.js';
+import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../net/connection-guard.js';
+import { FSCONFIG_MAX_CONNECTIONS } from '../net/connection-limits.js';
 import { createFsconfigApp, FSCONFIG_PATH, type FsconfigAppDeps } from './app.js';
 
 /** FSCONFIG_HOST, FSCONFIG_PORT, FSCONFIG_SECRET, FSCONFIG_ALLOW (config.ts reads them). */

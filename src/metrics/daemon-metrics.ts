@@ -3,7 +3,7 @@
 // metrics. A registry per daemon, not prom-client's global one, so several daemons (tests) never mix.
 import type { MiddlewareHandler } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { GuardStats } from '../http/connection-guard.js';
+import type { GuardStats } from '../net/connection-guard.js';
 import type { AppEnv } from '../http/context.js';
 import type { EventStream } from '../ws/event-stream.js';
 import { createHttpMetrics } from './http-metrics.js';

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../../src/http/connection-guard.js';
+import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../../src/net/connection-guard.js';
 import { capturedLogger, eventually } from '../helpers/daemon-harness.js';
 
 interface Fixture {

@@ -1,8 +1,8 @@
 // TRUSTED_PROXIES: X-Forwarded-For is read only from a trusted peer, right to left, stopping at the
 // first address that is not a trusted proxy.
 import { describe, expect, it } from 'vitest';
-import { allowListMatcher } from '../../src/fsconfig/allow-list.js';
-import { forwardedAddress, plainAddress, resolveClient } from '../../src/http/client-address.js';
+import { allowListMatcher } from '../../src/net/allow-list.js';
+import { forwardedAddress, plainAddress, resolveClient } from '../../src/net/client-address.js';
 
 const trusted = allowListMatcher(['10.0.0.0/8', '2001:db8::1']);
 const proxy = (address: string) => trusted(address);

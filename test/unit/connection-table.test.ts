@@ -2,13 +2,13 @@
 // room (the one that has waited longest without sending a request), which are never closed (busy
 // ones, streams), when a new one is refused, and the per-address share.
 import { describe, expect, it } from 'vitest';
-import { addressGroup, ConnectionTable } from '../../src/http/connection-table.js';
+import { addressGroup, ConnectionTable } from '../../src/net/connection-table.js';
 import {
   ASSUMED_OPEN_FILES,
   DEFAULT_MAX_CONNECTIONS,
   parseOpenFileLimit,
   resolveConnectionLimits,
-} from '../../src/http/connection-limits.js';
+} from '../../src/net/connection-limits.js';
 import { prng } from '../helpers/prng.js';
 
 const admitted = (table: ConnectionTable<string>, conn: string, address: string): string[] => {

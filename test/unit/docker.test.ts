@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { allowListMatcher } from '../../src/fsconfig/allow-list.js';
+import { allowListMatcher } from '../../src/net/allow-list.js';
 import { FSCONFIG_PATH } from '../../src/fsconfig/app.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

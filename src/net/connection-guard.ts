@@ -6,7 +6,7 @@
 //
 // Shutdown (drain → settled): in-flight responses are sent with `Connection: close`, waiting
 // connections are closed, and settled() tells when the last in-flight request has been answered.
-// New requests meanwhile are the app's to refuse (503), see `stopping` in app.ts.
+// New requests meanwhile are the app's to refuse (503), see `stopping` in http/app.ts.
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';

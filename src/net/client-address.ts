@@ -6,8 +6,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { isIP } from 'node:net';
-import { allowListMatcher } from '../fsconfig/allow-list.js';
-import type { AppEnv } from './context.js';
+import { allowListMatcher } from './allow-list.js';
+import type { AppEnv } from '../http/context.js';
 
 /** Longer X-Forwarded-For values are not read (the socket peer is used). */
 const MAX_FORWARDED_LENGTH = 2048;

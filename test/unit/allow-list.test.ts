@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowListMatcher, parseAllowList } from '../../src/fsconfig/allow-list.js';
+import { allowListMatcher, parseAllowList } from '../../src/net/allow-list.js';
 
 describe('FSCONFIG_ALLOW', () => {
   it('parses addresses and CIDR ranges of both families', () => {

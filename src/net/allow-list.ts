@@ -1,5 +1,6 @@
-// Which client addresses may fetch configuration (FSCONFIG_ALLOW): single addresses and CIDR ranges,
-// IPv4 and IPv6, checked with node's BlockList. Parsing is pure; the list is built once at start-up.
+// Lists of client addresses (FSCONFIG_ALLOW: who may fetch configuration; TRUSTED_PROXIES): single
+// addresses and CIDR ranges, IPv4 and IPv6, checked with node's BlockList. Parsing is pure; the list is
+// built once at start-up.
 import { BlockList, isIP } from 'node:net';
 
 export type AllowListParse = { ok: true; entries: readonly string[] } | { ok: false; error: string };
