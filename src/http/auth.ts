@@ -15,7 +15,7 @@ import {
   type GuardOptions,
   type LoginThrottle,
 } from './auth-guard.js';
-import { clientAddressResolver } from '../net/client-address.js';
+import { clientAddressResolver } from './client-address.js';
 import { checkThrottled, type AuthResult } from './auth-result.js';
 import type { AppEnv } from './context.js';
 import { HttpError } from './errors.js';

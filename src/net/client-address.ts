@@ -3,11 +3,8 @@
 // received the request from), skipping trusted proxies, and the first address that is not one of them
 // is the client. Anything to its left was written by the client and is ignored, so a client cannot
 // pick its own address by sending the header. Without TRUSTED_PROXIES the header is never read.
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
+// Pure; http/client-address.ts applies it to a request.
 import { isIP } from 'node:net';
-import { allowListMatcher } from './allow-list.js';
-import type { AppEnv } from '../http/context.js';
 
 /** Longer X-Forwarded-For values are not read (the socket peer is used). */
 const MAX_FORWARDED_LENGTH = 2048;
@@ -49,26 +46,4 @@ export function resolveClient(
     nearest = address;
   }
   return nearest;
-}
-
-/** Builds the per-request resolver for a parsed TRUSTED_PROXIES list (empty: the socket peer only). */
-export function clientAddressResolver(trustedProxies: readonly string[]): (c: Context<AppEnv>) => string {
-  const matches = allowListMatcher(trustedProxies);
-  const trusted = trustedProxies.length === 0 ? () => false : (address: string) => matches(address);
-  return (c) => {
-    const peer = socketPeer(c);
-    if (peer === undefined) return 'unknown';
-    // Several X-Forwarded-For headers arrive joined with ", " in order, as one list.
-    return resolveClient(peer, c.req.header('x-forwarded-for'), trusted);
-  };
-}
-
-/** The socket's peer address; `app.request()` in tests has none. */
-function socketPeer(c: Context<AppEnv>): string | undefined {
-  try {
-    const address = getConnInfo(c).remote.address;
-    return address === undefined ? undefined : plainAddress(address);
-  } catch {
-    return undefined;
-  }
 }
