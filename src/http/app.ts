@@ -24,6 +24,7 @@ import type { AppEnv } from './context.js';
 import { errorResponder, HttpError } from './errors.js';
 import { addMethodNotAllowed } from './method-not-allowed.js';
 import { respondError } from './represent.js';
+import { requestMetrics } from './request-metrics.js';
 import type { RateLimiter } from './rate-limit.js';
 import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
@@ -126,7 +127,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.onError(errorResponder(deps.logger));
   app.notFound((c) => respondError(c, 404, 'not found'));
   // First, so it times and counts everything, refused logins included.
-  if (deps.metrics) app.use('*', deps.metrics.httpMiddleware);
+  if (deps.metrics) app.use('*', requestMetrics(deps.metrics.http));
   const stopping = deps.stopping;
   if (stopping)
     app.use('*', (c, next) =>

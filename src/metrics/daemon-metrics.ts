@@ -1,12 +1,10 @@
 // The daemon's Prometheus registry: HTTP (requests, latency, failed logins), each FreeSWITCH node
 // (ESL connection, events, sync, live calls and members), the event stream, and Node's process
 // metrics. A registry per daemon, not prom-client's global one, so several daemons (tests) never mix.
-import type { MiddlewareHandler } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { GuardStats } from '../net/connection-guard.js';
-import type { AppEnv } from '../http/context.js';
 import type { EventStream } from '../ws/event-stream.js';
-import { createHttpMetrics } from './http-metrics.js';
+import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 import { createNodeMetrics, type NodeSources } from './node-metrics.js';
 
 export const METRIC_PREFIX = 'fsconfd_';
@@ -18,8 +16,8 @@ export interface MetricSources extends NodeSources {
 }
 
 export interface DaemonMetrics {
-  /** Counts and times every request (mount first, so it sees auth refusals too). */
-  readonly httpMiddleware: MiddlewareHandler<AppEnv>;
+  /** Requests and failed logins, fed by the API's middleware (http/request-metrics.ts). */
+  readonly http: HttpMetrics;
   /** The Prometheus text exposition and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
   /** Stops the once-a-second sampling of event counters. */
@@ -94,7 +92,7 @@ export function createDaemonMetrics(sources: MetricSources): DaemonMetrics {
   sampler.unref();
 
   return {
-    httpMiddleware: http.middleware,
+    http,
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     stop: () => clearInterval(sampler),
   };

@@ -1,34 +1,15 @@
 // Request counts and latency by route pattern (`/my/conferencedetails/:confName`, never the raw path,
-// so a scan of random URLs cannot blow up the number of series), and failed logins.
-import type { MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
+// so a scan of random URLs cannot blow up the number of series), and failed logins. These are the
+// collectors; the middleware that labels each request and reports it is http/request-metrics.ts.
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { AppEnv } from '../http/context.js';
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
-
-/** Label for requests no route matched (404s), whatever their path. */
-export const UNMATCHED_ROUTE = 'unmatched';
-
-/**
- * The route a request was for: the last route it matched that is not a wildcard middleware. Hono
- * lists middleware (`*`, `/api/*`) and handlers in registration order; the 405 catch-alls carry the
- * path they answer for, so they label the same route.
- */
-export function routeLabel(matched: ReadonlyArray<{ path: string }>): string {
-  for (let i = matched.length - 1; i >= 0; i--) {
-    const path = matched[i]!.path;
-    if (!path.endsWith('*')) return path;
-  }
-  return UNMATCHED_ROUTE;
-}
-
-export function methodLabel(method: string): string {
-  return METHODS.has(method) ? method : 'OTHER';
-}
+/** Why a login was refused: no credentials (401 challenge), wrong ones (401), or a lockout (429). */
+export type AuthFailureReason = 'missing-credentials' | 'bad-credentials' | 'blocked';
 
 export interface HttpMetrics {
-  middleware: MiddlewareHandler<AppEnv>;
+  /** One answered request, by method and route pattern (http/request-metrics.ts makes the labels). */
+  request(labels: { method: string; route: string }, status: number, seconds: number): void;
+  authFailure(reason: AuthFailureReason): void;
 }
 
 export function createHttpMetrics(registry: Registry, prefix: string): HttpMetrics {
@@ -53,24 +34,16 @@ export function createHttpMetrics(registry: Registry, prefix: string): HttpMetri
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  for (const reason of ['missing-credentials', 'bad-credentials', 'blocked']) authFailures.inc({ reason }, 0);
+  const reasons: AuthFailureReason[] = ['missing-credentials', 'bad-credentials', 'blocked'];
+  for (const reason of reasons) authFailures.inc({ reason }, 0);
 
-  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      const status = c.res.status;
-      const labels = { method: methodLabel(c.req.method), route: routeLabel(matchedRoutes(c)) };
+  return {
+    request(labels, status, seconds) {
       requests.inc({ ...labels, status: String(status) });
-      duration.observe(labels, (performance.now() - started) / 1000);
-      // Only the auth middleware answers 401; a 429 before anyone logged in is its lockout.
-      if (status === 401)
-        authFailures.inc({
-          reason: c.req.header('authorization') ? 'bad-credentials' : 'missing-credentials',
-        });
-      else if (status === 429 && c.get('user') === undefined) authFailures.inc({ reason: 'blocked' });
-    }
+      duration.observe(labels, seconds);
+    },
+    authFailure(reason) {
+      authFailures.inc({ reason });
+    },
   };
-  return { middleware };
 }

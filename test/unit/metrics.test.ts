@@ -5,9 +5,9 @@ import { matchedRoutes } from 'hono/route';
 import { describe, expect, it } from 'vitest';
 import type { EslClientStats } from '../../src/esl/client.js';
 import type { AppEnv } from '../../src/http/context.js';
+import { methodLabel, routeLabel, UNMATCHED_ROUTE } from '../../src/http/request-metrics.js';
 import { createDaemonMetrics } from '../../src/metrics/daemon-metrics.js';
 import { EventRate } from '../../src/metrics/event-rate.js';
-import { methodLabel, routeLabel, UNMATCHED_ROUTE } from '../../src/metrics/http-metrics.js';
 import { LiveState } from '../../src/state/node-state.js';
 import { transcriptEvents } from '../helpers/state-replay.js';
 
