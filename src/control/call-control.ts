@@ -1,10 +1,10 @@
 // Control of a live call: find it in the tracked state by the uuid /my/activecdrs shows, check who
-// asks, build the plan (domain/call-control.ts), send it to the node the call is on, and wait (a
+// asks, build the plan (call-control-plan.ts), send it to the node the call is on, and wait (a
 // bounded while) until the live state shows the change, so the answer and an activecdrs read right
 // after it agree. FreeSWITCH's own answers are read too: `uuid_hold` says +OK even for a uuid it does
 // not know, which is why the call must be found in the tracked state first.
-import type { CallAction, CallActor, ExpectedChange, TransferSettings } from '../domain/call-control.js';
-import { callControlPlan, mayControl } from '../domain/call-control.js';
+import type { CallAction, CallActor, ExpectedChange, TransferSettings } from './call-control-plan.js';
+import { callControlPlan, mayControl } from './call-control-plan.js';
 import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
 import { callProgress, type CallProgress } from '../state/call-progress.js';

@@ -2,7 +2,7 @@
 // `snapshot` of everything it may see, then deltas in the order the daemon applied FreeSWITCH's
 // events. Every delta carries the whole current view of what changed (member, call, conference), so a
 // client can replace what it holds instead of patching fields.
-import type { ExtendedMemberDetails } from '../domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../state/conference-details.js';
 import type { CallProgress } from '../state/call-progress.js';
 import type { LegView } from '../state/leg-view.js';
 

@@ -1,6 +1,6 @@
 // The store's users and conferences as the stream needs them, held in memory and kept current through
 // the store's change notifications, so filtering a message never waits on the store.
-import type { MemberIdentity } from '../domain/conference-details.js';
+import type { MemberIdentity } from '../state/conference-details.js';
 import type { Conference } from '../domain/conferences.js';
 import type { User } from '../domain/users.js';
 import type { Store, StoreChange } from '../store/store.js';

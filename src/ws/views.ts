@@ -1,6 +1,6 @@
 // What the stream shows of live state: the same fields as the REST resources (conference details,
 // active CDRs, admin active calls), built from the tracked state. Pure.
-import { memberDetails, type MemberIdentity } from '../domain/conference-details.js';
+import { memberDetails, type MemberIdentity } from '../state/conference-details.js';
 import { activeCdr, callerOf } from '../state/active-cdr.js';
 import { callProgress } from '../state/call-progress.js';
 import type { Call } from '../state/calls.js';

@@ -7,7 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { startHarness, USERS, type Harness, type HarnessOptions } from './daemon-harness.js';
 import { basic, TEST_SCRYPT } from './http.js';
-import type { ConferenceDetails, ExtendedMemberDetails } from '../../src/domain/conference-details.js';
+import type { ConferenceDetails, ExtendedMemberDetails } from '../../src/state/conference-details.js';
 
 export type Principal = keyof typeof USERS;
 

@@ -2,7 +2,7 @@
 // created again by another owner never shows the old members (issue 11 item 7), end to end through
 // the simulator: members join by dialling the extension the daemon's dialplan routes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MemberDetails } from '../../src/domain/conference-details.js';
+import type { MemberDetails } from '../../src/state/conference-details.js';
 import { startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';
 import { TEST_DOMAIN } from '../helpers/http.js';
 

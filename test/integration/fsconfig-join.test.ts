@@ -3,7 +3,7 @@
 // (as mod_xml_curl does) → the member joins muted / as moderator / is refused / waits / the conference
 // ends with its owner; what FreeSWITCH can change live reaches a running conference at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExtendedMemberDetails } from '../../src/domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../../src/state/conference-details.js';
 import { CONFERENCES } from '../helpers/http.js';
 import { FSCONFIG_SECRET, startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';
 

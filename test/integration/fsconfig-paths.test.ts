@@ -3,7 +3,7 @@
 // lock like calls coming in; hosts are moderators and unmuted however they come; a PIN keyed with `#`
 // does not hang the caller up; a moderator-PIN guest ends up unmuted; users call each other by name.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExtendedMemberDetails } from '../../src/domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../../src/state/conference-details.js';
 import type { SimEvent } from '../../src/sim/types.js';
 import { CONFERENCES, TEST_DOMAIN } from '../helpers/http.js';
 import { startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';

@@ -6,7 +6,7 @@
 // compared are the ones recorded in /work/shared/fs-transcripts (api-responses: json_list).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExtendedMemberDetails } from '../../src/domain/conference-details.js';
+import type { ExtendedMemberDetails } from '../../src/state/conference-details.js';
 import { ADMIN, startLiveHarness, type LiveHarness } from './live-harness.js';
 import { callers, type FsMember } from './world.js';
 

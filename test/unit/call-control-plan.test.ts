@@ -8,7 +8,7 @@ import {
   type CallAction,
   type CallActor,
   type TransferSettings,
-} from '../../src/domain/call-control.js';
+} from '../../src/control/call-control-plan.js';
 import { compileDialPolicy } from '../../src/domain/dial-policy.js';
 import { toEslLine } from '../../src/domain/esl-line.js';
 import type { Call, ChannelPhase } from '../../src/state/calls.js';

@@ -1,7 +1,7 @@
 // The pure `conference` details view: field mapping from the live member, who a member is called, and
 // its XML/JSON rendering with sipX's element names (members/member).
 import { describe, expect, it } from 'vitest';
-import { conferenceDetails, memberName, type MemberIdentity } from '../../src/domain/conference-details.js';
+import { conferenceDetails, memberName, type MemberIdentity } from '../../src/state/conference-details.js';
 import { renderJson, renderXml } from '../../src/http/represent.js';
 import type { Conference, Member } from '../../src/state/conferences.js';
 

@@ -4,7 +4,7 @@
 //   GET /my/activeconferences    the running ones among the user's own and delegated conferences
 //                                (XML or JSON); 503 while a node is not in sync, as /my/activecdrs
 import type { Context, Hono } from 'hono';
-import { activeConference, byName, type ActiveConference } from '../../domain/active-conference.js';
+import { activeConference, byName, type ActiveConference } from '../../state/active-conference.js';
 import type { LiveState } from '../../state/node-state.js';
 import type { RouteDeps } from '../app.js';
 import { requireAdmin } from '../auth.js';

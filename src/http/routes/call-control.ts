@@ -9,7 +9,7 @@
 // policy refuses), 409 the call's state does not allow it, 503 while a node is being resynced.
 import type { Context, Hono } from 'hono';
 import { parseCallTarget } from '../../domain/call-target.js';
-import type { CallAction } from '../../domain/call-control.js';
+import type { CallAction } from '../../control/call-control-plan.js';
 import { CALL_UUID_RE, CallController } from '../../control/call-control.js';
 import type { RouteDeps } from '../app.js';
 import { currentUser, type AppEnv } from '../context.js';

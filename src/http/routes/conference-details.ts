@@ -3,7 +3,7 @@
 // node that may host it is not in sync, 406 known but not active (no members). sipX's elements only,
 // unless `?extended=true`.
 import type { Hono } from 'hono';
-import { conferenceDetails, type MemberIdentity } from '../../domain/conference-details.js';
+import { conferenceDetails, type MemberIdentity } from '../../state/conference-details.js';
 import type { Member } from '../../state/conferences.js';
 import type { Store } from '../../store/store.js';
 import type { AppDeps } from '../app.js';

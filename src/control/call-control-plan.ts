@@ -1,6 +1,6 @@
 // Control of a live call (hang up, blind transfer, hold, resume) as a plan: which leg of the tracked
 // call each command addresses, the ESL lines, and the state change that shows it worked. Pure: the
-// call comes from the live state, the target through the click-to-call grammar (call-target.ts) and
+// call comes from the live state, the target through the click-to-call grammar (domain/call-target.ts) and
 // the dial policy; nothing from the URL reaches a line but a validated target.
 //
 // Who acts on which leg (FreeSWITCH puts on hold, and transfers, one channel):
@@ -11,12 +11,12 @@
 //   party transfers the party the caller is connected to;
 // - hangup: `uuid_kill` of every leg, the one that started the call first (usually taking the rest
 //   with it; the others are killed too in case FreeSWITCH left one running on its own).
+import type { CallTarget } from '../domain/call-target.js';
+import { routeCallTarget } from '../domain/call-target.js';
+import type { DialPolicy } from '../domain/dial-policy.js';
+import { toEslLine } from '../domain/esl-line.js';
 import type { Call, Channel } from '../state/calls.js';
 import { callProgress, type CallProgress } from '../state/call-progress.js';
-import type { CallTarget } from './call-target.js';
-import { routeCallTarget } from './call-target.js';
-import type { DialPolicy } from './dial-policy.js';
-import { toEslLine } from './esl-line.js';
 
 export const CALL_ACTIONS = ['hangup', 'hold', 'resume', 'transfer'] as const;
 export type CallActionName = (typeof CALL_ACTIONS)[number];

@@ -1,9 +1,9 @@
 // The sipX `conference` details document of /my/conferencedetails/{confName}: the stored conference's
 // extension and description, the live lock state, and one `member` per live member: exactly sipX's
-// fields by default (sipx-elements.ts), plus talking / moderator / joinTime when extended (and in the
+// fields by default (domain/sipx-elements.ts), plus talking / moderator / joinTime when extended (and in the
 // event stream's member view). Pure: the route resolves members to store users first.
-import type { Conference as LiveConference, Member } from '../state/conferences.js';
-import type { Conference } from './conferences.js';
+import type { Conference } from '../domain/conferences.js';
+import type { Conference as LiveConference, Member } from './conferences.js';
 
 /** The store user a live member belongs to, as far as the details show it. */
 export interface MemberIdentity {
