@@ -28,7 +28,7 @@ import { PostgresStore } from './store/postgres-store.js';
 import type { Store } from './store/store.js';
 import { healthReport } from './health.js';
 import { EventStream, type EventStreamOptions } from './ws/event-stream.js';
-import { createStreamServer } from './ws/route.js';
+import { createStreamServer } from './http/routes/event-stream.js';
 import { StoreDirectory } from './ws/store-directory.js';
 
 /** Every event the live state needs; BACKGROUND_JOB is added by the client for bgapi. */

@@ -10,12 +10,12 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import type { AppDeps } from '../http/app.js';
-import { controlledConference } from '../http/conference-access.js';
-import { currentUser, type AppEnv } from '../http/context.js';
-import { forbidden, HttpError } from '../http/errors.js';
-import { STREAM_PATH } from './protocol.js';
-import { isStreamSocket } from './stream-client.js';
+import { STREAM_PATH } from '../../ws/protocol.js';
+import { isStreamSocket } from '../../ws/stream-client.js';
+import type { AppDeps } from '../app.js';
+import { controlledConference } from '../conference-access.js';
+import { currentUser, type AppEnv } from '../context.js';
+import { forbidden, HttpError } from '../errors.js';
 
 /** Clients send nothing the stream reads; anything bigger than this closes the socket (1009). */
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
