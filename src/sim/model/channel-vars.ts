@@ -5,9 +5,9 @@ import type { Channel } from './channel.js';
 import type { SimContext } from './context.js';
 import { legMeta } from './legs.js';
 import { fileDurationMs } from './sounds.js';
-import type { VarOp, VarStep } from './var-recipes.js';
+import type { VarStep } from './var-recipes.js';
 import { hangupCompleteOps, hangupOps, PLAYBACK_VARS, unbridgeOps } from './hangup-vars.js';
-import { BRIDGE_VARS, SDP_ANSWER, SIP_DIALOG, SIP_RESPONSE } from './var-lists.js';
+import { BRIDGE_VARS, SDP_ANSWER, SIP_DIALOG, SIP_RESPONSE, type VarOp } from './var-lists.js';
 import { createVars, dialVarOps, INBOUND_MEDIA, setVars, userLegReset, userVarOps } from './var-recipes.js';
 
 export class ChannelVars {
