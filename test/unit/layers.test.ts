@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
@@ -49,10 +50,6 @@ const LAYERS: ReadonlyArray<readonly [layer: string, mayImport: readonly string[
   ['cli/', [...PRODUCT, 'config.ts', 'daemon.ts', 'sim/', 'demo/']],
 ];
 
-/** `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`, relative specifiers only. */
-const IMPORT_RE =
-  /^\s*(?:import|export)\s[^;'"]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gm;
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -66,10 +63,10 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(SRC)) {
     const targets = new Set<string>();
-    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
-      const specifier = (m[1] ?? m[2] ?? m[3])!;
-      targets.add(relative(SRC, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts'));
-    }
+    // TypeScript's own scanner: import/export … from, `import type`, `import '…'` and `import('…')`.
+    for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles)
+      if (fileName.startsWith('.'))
+        targets.add(relative(SRC, resolve(dirname(file), fileName)).replace(/\.js$/, '.ts'));
     graph.set(relative(SRC, file), [...targets].sort());
   }
   return graph;
