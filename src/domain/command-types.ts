@@ -77,6 +77,14 @@ export type Answer =
 /** Extra authorisation beyond owning the conference. */
 export type Permission = 'owner' | 'owner-of-both-conferences' | 'owner-within-dial-policy';
 
+/** How FreeSWITCH runs a command: `api` answers at once; `bgapi` frees the connection while it waits. */
+export type Via = 'api' | 'bgapi';
+
+/** What the live state must show before the answer goes out (FreeSWITCH answers before its events). */
+export type LiveExpectation =
+  | { kind: 'recording'; path: string } // a recording to this file runs
+  | { kind: 'no-recordings' }; // no recording runs
+
 // ---- declarative argument lists -------------------------------------------------------------
 
 export interface ReqArg<T> {
@@ -203,9 +211,19 @@ export interface CommandEntry {
   readonly arity: { min: number; max: number };
   readonly permission: Permission;
   readonly answer: Answer;
+  /** How it is sent (`dial` waits for the outcome in FreeSWITCH: bgapi). */
+  readonly via: Via;
+  /** How long the daemon waits for FreeSWITCH's answer; undefined: ESL_TIMEOUT_MS. */
+  readonly timeoutMs: number | undefined;
+  /** FreeSWITCH runs it for a conference that is not running yet, creating it. */
+  readonly startsConference: boolean;
   parse(args: readonly string[], ctx: CommandContext): Promise<Check<TypedCommand>>;
   /** Words after `conference <conf>`; null when the daemon answers from its own state. */
   eslWords(cmd: TypedCommand): string[] | null;
+  /** Another conference the caller must control too (transfer's target). */
+  alsoControls(cmd: TypedCommand): string | undefined;
+  /** What the live state must show before the answer. */
+  awaits(cmd: TypedCommand): LiveExpectation | undefined;
 }
 
 export interface CommandSpec<N extends CommandName, A extends readonly AnyArg[]> {
@@ -214,6 +232,11 @@ export interface CommandSpec<N extends CommandName, A extends readonly AnyArg[]>
   args: A;
   permission?: Permission;
   answer?: Answer;
+  via?: Via;
+  timeoutMs?: number;
+  startsConference?: boolean;
+  alsoControls?(cmd: CommandOf<N>): string | undefined;
+  awaits?(cmd: CommandOf<N>): LiveExpectation | undefined;
   build(values: ArgValues<A>, ctx: CommandContext): Check<CommandOf<N>> | Promise<Check<CommandOf<N>>>;
   toEsl(cmd: CommandOf<N>): string[] | null;
 }
@@ -229,13 +252,19 @@ export function defineCommand<N extends CommandName, const A extends readonly An
     arity,
     permission: spec.permission ?? 'owner',
     answer: spec.answer ?? 'freeswitch-text',
+    via: spec.via ?? 'api',
+    timeoutMs: spec.timeoutMs,
+    startsConference: spec.startsConference ?? false,
     async parse(args, ctx) {
       const values = parseArgList(spec.args, args, arity);
       return values.ok ? spec.build(values.value, ctx) : values;
     },
-    eslWords(cmd) {
-      if (cmd.name !== spec.name) throw new Error(`command ${cmd.name} given to ${spec.name}`);
-      return spec.toEsl(cmd as CommandOf<N>);
-    },
+    eslWords: (cmd) => spec.toEsl(own(cmd)),
+    alsoControls: (cmd) => spec.alsoControls?.(own(cmd)),
+    awaits: (cmd) => spec.awaits?.(own(cmd)),
   };
+  function own(cmd: TypedCommand): CommandOf<N> {
+    if (cmd.name !== spec.name) throw new Error(`command ${cmd.name} given to ${spec.name}`);
+    return cmd as CommandOf<N>;
+  }
 }

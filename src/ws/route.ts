@@ -10,7 +10,7 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../http/app-deps.js';
 import { controlledConference } from '../http/conference-access.js';
 import { currentUser, type AppEnv } from '../http/context.js';
 import { forbidden, HttpError } from '../http/errors.js';
@@ -45,7 +45,6 @@ export function sameOrigin(origin: string | undefined, host: string | undefined)
 export function registerEventStreamRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get(STREAM_PATH, async (c, next) => {
     const stream = deps.events;
-    if (stream === undefined) throw new HttpError(503, 'the event stream is not available');
     const user = currentUser(c);
     if (!sameOrigin(c.req.header('origin'), c.req.header('host')))
       throw forbidden('the event stream only accepts pages served by this daemon');
