@@ -4,7 +4,7 @@
 import type { Channel } from './channel.js';
 import { legMeta } from './legs.js';
 import { BRIDGE_VARS, RTP_STATS, SIP_DIALOG, SIP_TERM } from './var-lists.js';
-import type { VarOp } from './var-recipes.js';
+import type { VarOp } from './var-types.js';
 import { cdrVars } from './var-recipes.js';
 
 export const PLAYBACK_VARS = [

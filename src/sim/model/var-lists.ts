@@ -1,7 +1,7 @@
 // The variable lists FreeSWITCH sets together (a SIP response, the SDP answer, the CDR stamps, the
 // RTP statistics, a bridge ...), in its order, copied from the real transcripts (calls-plain/json).
 // var-recipes.ts and channel-vars.ts decide when each list applies.
-import type { VarOp } from './var-recipes.js';
+import type { VarOp } from './var-types.js';
 
 export const SIP_REQUEST_TAIL = [
   'sip_outgoing_contact_uri',

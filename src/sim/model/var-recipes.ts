@@ -5,7 +5,7 @@
 import type { Channel } from './channel.js';
 import type { SimContext } from './context.js';
 import { legMeta } from './legs.js';
-import type { ValueEnv } from './var-values.js';
+import type { ValueEnv, VarOp } from './var-types.js';
 import { varValue } from './var-values.js';
 import { CDR_MID, CDR_TAIL, SDP_INBOUND, SIP_REQUEST_TAIL } from './var-lists.js';
 
@@ -19,9 +19,6 @@ export type VarStep =
   | 'hangup'
   | 'hangup_complete'
   | 'destroy';
-
-/** A variable computed when set, a fixed value, or a removal. */
-export type VarOp = string | [name: string, value: string] | { del: string };
 
 /** The CDR variables switch_channel_set_timestamps writes when a leg is hung up. */
 export function cdrVars(ch: Channel): string[] {

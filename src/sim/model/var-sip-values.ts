@@ -3,7 +3,7 @@
 import type { Channel } from './channel.js';
 import { legMeta } from './legs.js';
 import { localSdp, remoteSdp } from './sip-session.js';
-import type { ValueEnv } from './var-values.js';
+import type { ValueEnv } from './var-types.js';
 
 export const SOFIA_PROFILE_URL = 'sip:mod_sofia@127.0.0.1:5060';
 

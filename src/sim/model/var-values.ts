@@ -4,6 +4,7 @@ import { formatEventDateLocal } from '../event-builder.js';
 import type { Channel } from './channel.js';
 import { dialVarOf, legMeta } from './legs.js';
 import { originatorCodec, sipVarValue } from './var-sip-values.js';
+import type { ValueEnv } from './var-types.js';
 
 /** Q.850 cause codes of the hangup causes the model uses. */
 export const Q850: Record<string, number> = {
@@ -38,15 +39,6 @@ const DIALSTATUS: Record<string, string> = {
   NO_USER_RESPONSE: 'NOANSWER',
   ORIGINATOR_CANCEL: 'CANCEL',
 };
-
-export interface ValueEnv {
-  now: number;
-  /** The switch's SIP/RTP address (127.0.0.1 in the lab). */
-  localIp: string;
-  domain: string;
-  /** The SIP profile's codec preferences. */
-  codecPrefs: readonly string[];
-}
 
 const secs = (us: number): number => Math.floor(us / 1e6);
 const msecs = (us: number): number => Math.floor(us / 1e3);
