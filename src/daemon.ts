@@ -8,7 +8,7 @@ import { Control, type ControlSettings } from './control/control.js';
 import { compileDialPolicy } from './domain/dial-policy.js';
 import { EslClient, type EslClientOptions } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
-import { LiveSettingsApplier } from './fsconfig/live-settings.js';
+import { LiveSettingsApplier } from './control/live-settings.js';
 import { ModeratorUnmuter } from './fsconfig/moderator-unmute.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
 import { isAddressableName } from './domain/users.js';
@@ -165,7 +165,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(store instanceof PostgresStore ? sharedLimits(store, config, logger, options.app?.auth) : {}),
   });
 
-  const liveSettings = new LiveSettingsApplier({ live, esl: pool, logger });
+  const liveSettings = new LiveSettingsApplier({ conferences: control.conferences, logger });
   const stopLiveSettings = liveSettings.listen(store);
   let fsconfig: FsconfigServer | undefined;
   if (config.fsconfig !== undefined) {

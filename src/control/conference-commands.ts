@@ -3,7 +3,7 @@
 // must control, whether it may start the conference, api or bgapi, what live state to wait for, how
 // it is answered (API.md "Conference commands": FreeSWITCH's text, xml_list's document itself,
 // `Invitation sent`, record status/duration from the live state).
-import type { CommandName, LiveExpectation } from '../domain/command-types.js';
+import type { CommandName, LiveExpectation, TypedCommand } from '../domain/command-types.js';
 import { commandPlan, parseConferenceCommand, type CommandPlan } from '../domain/conference-command.js';
 import type { Conference } from '../domain/conferences.js';
 import { toEslLine } from '../domain/esl-line.js';
@@ -38,6 +38,11 @@ export interface ConferenceCommandDeps {
   recordSettleMs?: number;
   now?: () => number;
 }
+
+export type OwnCommandOutcome =
+  | { outcome: 'sent'; status: ReplyStatus; reply: string }
+  | { outcome: 'not-running' }
+  | { outcome: 'node-unavailable'; nodeId: string };
 
 const DEFAULT_RECORD_SETTLE_MS = 2000;
 
@@ -99,6 +104,22 @@ export class ConferenceCommands {
       return started === undefined ? text(200, 'IN_PROGRESS', false) : started;
     }
     return this.send(conf, plan, where, text);
+  }
+
+  /**
+   * Runs one of the daemon's own commands (a live setting, a moderator's unmute) in the running
+   * conference `name`, on the node hosting it. No ownership check: the daemon asks. Throws
+   * ControlErrors as run() does.
+   */
+  async runOwn(name: string, cmd: TypedCommand): Promise<OwnCommandOutcome> {
+    const { nodes, settings } = this.deps;
+    const location = nodes.live.conferenceNode(name);
+    if (location === undefined) return { outcome: 'not-running' };
+    if (!location.available) return { outcome: 'node-unavailable', nodeId: location.nodeId };
+    const args = commandPlan(cmd, name, settings.conferenceProfile).args;
+    if (args === null) throw new Error(`${cmd.name} is answered from live state, not run`);
+    const reply = await nodes.api(location.nodeId, toEslLine(args));
+    return { outcome: 'sent', status: replyStatus(reply, args[2] ?? ''), reply: replyText(reply) };
   }
 
   /** The plan on the line, to the node hosting the conference or the one that will start it. */

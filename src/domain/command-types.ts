@@ -8,10 +8,14 @@ import type { Check } from './url-decoding.js';
 import { fail, ok } from './url-decoding.js';
 
 export type MemberCommandName = 'mute' | 'unmute' | 'tmute' | 'deaf' | 'undeaf' | 'kick' | 'hup';
+
+/** Conference parameters the daemon sets in a running conference (live settings). */
+export type SettableParameter = 'max_members';
 export type LevelCommandName = 'energy' | 'volume_in' | 'volume_out';
 
 export type TypedCommand =
-  | { name: MemberCommandName; target: MemberTarget }
+  /** `quiet`: no sound to the member (the daemon's own unmute of a moderator; no URL sets it). */
+  | { name: MemberCommandName; target: MemberTarget; quiet?: true }
   | { name: LevelCommandName; target: MemberTarget; value: LevelChange | undefined }
   | { name: 'dtmf'; target: MemberTarget; digits: string }
   | { name: 'lock' | 'unlock' | 'nopin' | 'list' | 'xml_list' }
@@ -34,7 +38,9 @@ export type TypedCommand =
   | { name: 'invite' | 'inviteim'; user: string | undefined; dialString: string; callerId: CallerId }
   | { name: 'record'; action: 'start'; path: string }
   | { name: 'record'; action: 'stop' | 'status' | 'duration' }
-  | { name: 'norecord'; target: string };
+  | { name: 'norecord'; target: string }
+  /** The daemon's own (DAEMON_COMMANDS): a live setting no URL may send. */
+  | { name: 'set'; parameter: SettableParameter; value: number };
 
 export type CommandName = TypedCommand['name'];
 export type CommandOf<N extends CommandName> = Extract<TypedCommand, { name: N }>;

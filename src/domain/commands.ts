@@ -25,6 +25,7 @@ import type {
   Answer,
   CommandContext,
   CommandEntry,
+  CommandName,
   CommandOf,
   LevelCommandName,
   MemberCommandName,
@@ -83,7 +84,7 @@ const memberCommand = (name: MemberCommandName, description: string): CommandEnt
     description,
     args: [req('member', memberTarget)],
     build: ([target]) => ok({ name, target }),
-    toEsl: (cmd) => [cmd.name, String(cmd.target)],
+    toEsl: (cmd) => [cmd.name, String(cmd.target), ...(cmd.quiet ? ['quiet'] : [])],
   });
 
 const levelCommand = (
@@ -341,8 +342,33 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
   bare('xml_list', "FreeSWITCH's XML document for this conference.", 'xml-document'),
 ];
 
-const BY_NAME: ReadonlyMap<string, CommandEntry> = new Map(CONFERENCE_COMMANDS.map((c) => [c.name, c]));
+/**
+ * Rows the daemon runs for itself and no URL reaches (findCommand does not see them): settings saved
+ * in the store applied to a running conference (control/live-settings.ts).
+ */
+export const DAEMON_COMMANDS: readonly CommandEntry[] = [
+  defineCommand({
+    name: 'set',
+    description: 'Set a parameter of a running conference (max_members).',
+    args: [],
+    build: () => fail('not a URL command'),
+    toEsl: (cmd) => ['set', cmd.parameter, String(cmd.value)],
+  }),
+];
 
+const BY_NAME: ReadonlyMap<string, CommandEntry> = new Map(CONFERENCE_COMMANDS.map((c) => [c.name, c]));
+const ROWS: ReadonlyMap<string, CommandEntry> = new Map(
+  [...CONFERENCE_COMMANDS, ...DAEMON_COMMANDS].map((c) => [c.name, c]),
+);
+
+/** The row a URL's command word names (never a DAEMON_COMMANDS row). */
 export function findCommand(name: string): CommandEntry | undefined {
   return BY_NAME.get(name.toLowerCase());
+}
+
+/** The row that runs a typed command, whoever made it. */
+export function commandRow(name: CommandName): CommandEntry {
+  const row = ROWS.get(name);
+  if (row === undefined) throw new Error(`no table row for ${name}`);
+  return row;
 }

@@ -11,7 +11,7 @@ import type {
   Via,
 } from './command-types.js';
 import { isSafeConferenceName } from './command-args.js';
-import { CONFERENCE_COMMANDS, findCommand, textCommandUsable } from './commands.js';
+import { commandRow, CONFERENCE_COMMANDS, findCommand, textCommandUsable } from './commands.js';
 import { toEslLine, UnsafeEslLineError } from './esl-line.js';
 import { decodeUrlComponentOnce } from './url-decoding.js';
 
@@ -60,9 +60,7 @@ export function toEslArgs(cmd: TypedCommand, confName: string): string[] | null 
   if (!isSafeConferenceName(confName)) throw new UnsafeEslLineError('unsafe conference name');
   if ((cmd.name === 'say' || cmd.name === 'saymember') && !textCommandUsable(cmd.name, confName).ok)
     throw new UnsafeEslLineError(`conference name contains "${cmd.name}"`);
-  const entry = findCommand(cmd.name);
-  if (entry === undefined) throw new UnsafeEslLineError(`no such command ${cmd.name}`);
-  const words = entry.eslWords(cmd);
+  const words = commandRow(cmd.name).eslWords(cmd);
   return words === null ? null : ['conference', confName, ...words];
 }
 
@@ -98,14 +96,15 @@ export interface CommandPlan {
 }
 
 export function commandPlan(cmd: TypedCommand, confName: string, profile: string | undefined): CommandPlan {
-  const entry = findCommand(cmd.name);
-  if (entry === undefined) throw new UnsafeEslLineError(`no such command ${cmd.name}`);
+  const entry = commandRow(cmd.name);
   const args = toEslArgs(cmd, confName);
   const starts = entry.startsConference && args !== null;
   return {
     handling: handlingOf(cmd, entry.answer),
     args,
-    startArgs: starts ? ['conference', profile ? `${confName}@${profile}` : confName, ...args.slice(2)] : null,
+    startArgs: starts
+      ? ['conference', profile ? `${confName}@${profile}` : confName, ...args.slice(2)]
+      : null,
     via: entry.via,
     timeoutMs: entry.timeoutMs,
     startsConference: entry.startsConference,
