@@ -154,7 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const app = createApp({
     store,
     logger,
-    config,
+    settings: config,
     health: () => healthReport(pool, syncs, store.health()),
     live,
     control,

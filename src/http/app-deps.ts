@@ -1,7 +1,6 @@
 // What the HTTP app is built from. Every route family gets the same object; nothing in it is
 // optional except tuning, so a route never has to ask whether FreeSWITCH is attached.
 import type { Hono } from 'hono';
-import type { Config } from '../config.js';
 import type { Control } from '../control/control.js';
 import type { ScryptParams } from '../domain/passwords.js';
 import type { Logger } from '../log.js';
@@ -13,10 +12,22 @@ import type { AuthOptions } from './auth.js';
 import type { AppEnv } from './context.js';
 import type { RateLimiter } from './rate-limit.js';
 
+/** The configuration the API itself reads (config.ts builds it from the environment). */
+export interface HttpSettings {
+  /** CALLS_PER_MINUTE: click-to-calls, and transfers, per user. */
+  callsPerMinute: number;
+  /** FS_DOMAIN: the SIP domain of users created through the API. */
+  fsDomain: string | undefined;
+  /** METRICS_OPEN: GET /metrics without authentication. */
+  metricsOpen: boolean;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client. */
+  trustedProxies: readonly string[];
+}
+
 export interface AppDeps {
   store: Store;
   logger: Logger;
-  config: Config;
+  settings: HttpSettings;
   /** GET /health (no auth): 200 if ok else 503, JSON body as given. */
   health: () => { ok: boolean; body: unknown };
   /** Live conference and call state, kept from ESL events: every read is answered from it. */

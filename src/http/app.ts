@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const auth = createAuthenticator(deps.store, deps.logger, {
     ...(deps.passwordScrypt ? { scrypt: deps.passwordScrypt } : {}),
-    trustedProxies: deps.config.trustedProxies,
+    trustedProxies: deps.settings.trustedProxies,
     ...deps.auth,
   });
   app.use('*', auth.middleware);

@@ -38,7 +38,7 @@ export async function detachedAppDeps(
   const deps: AppDeps = {
     store,
     logger,
-    config,
+    settings: config,
     health: () => ({ ok: true, body: { status: 'ok' } }),
     live,
     control,

@@ -125,7 +125,7 @@ export function inProcessApp(h: Harness) {
   const app = createApp({
     store: h.daemon.store,
     logger: createLogger('silent'),
-    config: h.config,
+    settings: h.config,
     health: () => ({ ok: true, body: {} }),
     passwordScrypt: TEST_SCRYPT,
     live: h.daemon.live,

@@ -15,7 +15,7 @@ import { createUserSchema, updateUserSchema } from '../schemas.js';
 export function registerAdminUserRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { store } = deps;
   const credentials = {
-    sipDomain: deps.config.fsDomain,
+    sipDomain: deps.settings.fsDomain,
     ...(deps.passwordScrypt ? { scrypt: deps.passwordScrypt } : {}),
   };
   const existing = async (userName: string) => {

@@ -23,7 +23,7 @@ export const CALL_CONTROL_BASE = '/my/activecdrs/:uuid';
 export function registerCallControlRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { control } = deps;
   const transfers = new SlidingWindowLimiter({
-    limit: deps.config.callsPerMinute,
+    limit: deps.settings.callsPerMinute,
     windowMs: CALL_RATE_WINDOW_MS,
   });
 
@@ -36,7 +36,7 @@ export function registerCallControlRoutes(app: Hono<AppEnv>, deps: AppDeps): voi
       const slot = transfers.take(user.userName);
       if (!slot.ok)
         throw tooManyRequests(
-          `at most ${deps.config.callsPerMinute} transfers per minute`,
+          `at most ${deps.settings.callsPerMinute} transfers per minute`,
           slot.retryAfterMs,
         );
     }

@@ -16,11 +16,11 @@ import { respond } from '../represent.js';
 export const CALL_PATHS = ['/my/call/:to', '/call/:to'] as const;
 
 export function registerCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const { config, control } = deps;
+  const { settings, control } = deps;
   // Shared across daemons when the app is given one (PostgreSQL), else counted in this process.
   const limiter =
     deps.callLimiter ??
-    new SlidingWindowLimiter({ limit: config.callsPerMinute, windowMs: CALL_RATE_WINDOW_MS });
+    new SlidingWindowLimiter({ limit: settings.callsPerMinute, windowMs: CALL_RATE_WINDOW_MS });
   const log = deps.logger.child({ component: 'click-to-call' });
 
   const place = async (c: Context<AppEnv>) => {
@@ -41,7 +41,7 @@ export function registerCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
         { uuid: call.uuid, user: user.userName, to: call.to },
         'click-to-call refused: calls-per-minute limit reached',
       );
-      throw tooManyRequests(`at most ${config.callsPerMinute} calls per minute`, slot.retryAfterMs);
+      throw tooManyRequests(`at most ${settings.callsPerMinute} calls per minute`, slot.retryAfterMs);
     }
     try {
       await control.clickToCall.place(call);

@@ -16,10 +16,10 @@ function metricsHandler(deps: AppDeps) {
 
 /** Behind auth: admins only (unless METRICS_OPEN registered it publicly already). */
 export function registerMetricsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  if (!deps.config.metricsOpen) app.get('/metrics', requireAdmin, metricsHandler(deps));
+  if (!deps.settings.metricsOpen) app.get('/metrics', requireAdmin, metricsHandler(deps));
 }
 
 /** Before auth, only with METRICS_OPEN=true. */
 export function registerOpenMetricsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  if (deps.config.metricsOpen) app.get('/metrics', metricsHandler(deps));
+  if (deps.settings.metricsOpen) app.get('/metrics', metricsHandler(deps));
 }
