@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { newUser } from '../src/domain/users.js';
 import { EslClient } from '../src/esl/client.js';
 import { createApp } from '../src/http/app.js';
+import { detachedAppDeps } from '../test/helpers/app-deps.js';
 import { respond, XML_CONTENT_TYPE } from '../src/http/represent.js';
 import { createLogger } from '../src/log.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../src/sim/start.js';
@@ -208,14 +209,8 @@ export async function benchActiveCdrs(): Promise<string[]> {
     `live state from ${fmt(CALLS * bridgedCallTemplate().length)} events: ${fmt(performance.now() - started)} ms`,
   );
   const config = loadConfig({ FS_DOMAIN: DOMAIN, DATA_DIR: dir });
-  const daemonApp = createApp({
-    store,
-    logger,
-    config,
-    health: () => ({ ok: true, body: {} }),
-    live,
-    passwordScrypt: SCRYPT,
-  });
+  const detached = await detachedAppDeps(store, logger, config, { live, passwordScrypt: SCRYPT });
+  const daemonApp = createApp(detached.deps);
   // The daemon's own stack (body limit, Basic auth) answering a constant body of the same size: what is
   // left between this and the daemon is the route's own work.
   let constantBody = '';
@@ -346,6 +341,7 @@ export async function benchActiveCdrs(): Promise<string[]> {
     await Promise.all([close(daemon), close(bare), close(ask)]);
     await esl.stop();
     await sim.close();
+    await detached.close();
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,9 +4,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Config } from './config.js';
+import { Control, type ControlSettings } from './control/control.js';
+import { compileDialPolicy } from './domain/dial-policy.js';
 import { EslClient, type EslClientOptions } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
-import { LiveSettingsApplier } from './fsconfig/live-settings.js';
+import { LiveSettingsApplier } from './control/live-settings.js';
 import { ModeratorUnmuter } from './fsconfig/moderator-unmute.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
 import { isAddressableName } from './domain/users.js';
@@ -15,11 +17,10 @@ import { ConnectionGuard, HTTP_SERVER_OPTIONS } from './net/connection-guard.js'
 import { readOpenFileLimit, resolveConnectionLimits } from './net/connection-limits.js';
 import { DEFAULT_GUARD_OPTIONS } from './http/auth-guard.js';
 import type { AuthOptions } from './http/auth.js';
-import { SharedWindowLimiter } from './http/rate-limit.js';
+import { CALL_RATE_WINDOW_MS, SharedWindowLimiter } from './http/rate-limit.js';
 import { SharedLoginThrottle } from './http/shared-login-throttle.js';
-import { CALL_RATE_WINDOW_MS } from './http/routes/calls.js';
 import type { Logger } from './log.js';
-import { createDaemonMetrics } from './metrics/daemon-metrics.js';
+import { createDaemonMetrics, type DaemonMetrics } from './metrics/daemon-metrics.js';
 import { LiveState } from './state/node-state.js';
 import { NodeSync } from './state/resync.js';
 import { ensureAdmin } from './store/ensure-admin.js';
@@ -74,6 +75,9 @@ export interface Daemon {
   readonly pool: EslPool;
   readonly syncs: ReadonlyMap<string, NodeSync>;
   readonly events: EventStream;
+  /** Everything the API asks of FreeSWITCH. */
+  readonly control: Control;
+  readonly metrics: DaemonMetrics;
   /** Where FreeSWITCH's mod_xml_curl fetches configuration; undefined when FSCONFIG_SECRET is unset. */
   readonly fsconfigUrl: string | undefined;
   /** Applies saved settings to running conferences (settled() for tests). */
@@ -146,13 +150,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     events,
     connections: () => guard?.stats(),
   });
+  const control = new Control({ live, pool, store, logger, settings: controlSettings(config) });
   const app = createApp({
     store,
     logger,
-    config,
+    settings: config,
     health: () => healthReport(pool, syncs, store.health()),
     live,
-    esl: pool,
+    control,
     events,
     metrics,
     stopping: () => guard?.draining ?? false,
@@ -160,7 +165,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(store instanceof PostgresStore ? sharedLimits(store, config, logger, options.app?.auth) : {}),
   });
 
-  const liveSettings = new LiveSettingsApplier({ live, esl: pool, logger });
+  const liveSettings = new LiveSettingsApplier({ conferences: control.conferences, logger });
   const stopLiveSettings = liveSettings.listen(store);
   let fsconfig: FsconfigServer | undefined;
   if (config.fsconfig !== undefined) {
@@ -207,6 +212,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     pool,
     syncs,
     events,
+    control,
+    metrics,
     fsconfigUrl: fsconfig?.url,
     liveSettings,
     moderatorUnmuter,
@@ -236,6 +243,24 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         await store.close();
         logger.info('stopped');
       })()),
+  };
+}
+
+/** What control/ runs commands and calls with, from the configuration. */
+export function controlSettings(config: Config): ControlSettings {
+  // loadConfig already refused a bad DIAL_ALLOW; failing here would be a wiring bug.
+  const policy = compileDialPolicy(config.dialAllow);
+  if (!policy.ok) throw new Error(`DIAL_ALLOW: ${policy.error}`);
+  return {
+    fsDomain: config.fsDomain,
+    soundDir: config.soundDir,
+    recordingsDir: config.recordingsDir,
+    conferenceProfile: config.conferenceProfile,
+    dialplanContext: config.dialplanContext,
+    sipProfile: config.sipProfile,
+    dialPolicy: policy.value,
+    eslRequestTimeoutMs: config.eslRequestTimeoutMs,
+    originateTimeoutS: config.originateTimeoutS,
   };
 }
 

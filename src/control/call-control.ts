@@ -5,41 +5,17 @@
 // not know, which is why the call must be found in the tracked state first.
 import type { CallAction, CallActor, ExpectedChange, TransferSettings } from './call-control-plan.js';
 import { callControlPlan, mayControl } from './call-control-plan.js';
-import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
 import { callProgress, type CallProgress } from '../state/call-progress.js';
 import type { Call, CallState } from '../state/calls.js';
-import type { LiveState } from '../state/node-state.js';
-import { untilLiveState } from './state-wait.js';
+import { callOf, lookUpCall } from '../state/live-lookups.js';
+import type { FreeswitchNodes } from './freeswitch-nodes.js';
+import type { SipDomainResolver } from './sip-domain.js';
 
 /** How long an answer waits for the live state to show the change (FreeSWITCH's events follow its reply). */
 export const CALL_CONTROL_SETTLE_MS = 2000;
 
 export const CALL_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export type LiveCallLookup =
-  | { found: true; nodeId: string; call: Call }
-  /** `unavailable`: a node that is not in sync may hold it (answer 503, not 404). */
-  | { found: false; unavailable: boolean };
-
-/** The call with this id (or with a leg of this uuid) on any node. */
-export function findLiveCall(live: LiveState, uuid: string): LiveCallLookup {
-  let unavailable = false;
-  for (const nodeId of live.nodeIds()) {
-    const node = live.node(nodeId);
-    if (node === undefined) continue;
-    if (!node.synced) {
-      unavailable = true;
-      continue;
-    }
-    const call = callOf(node.calls, uuid);
-    if (call !== undefined && call.legs.length > 0) return { found: true, nodeId, call };
-  }
-  return { found: false, unavailable: unavailable || live.nodeIds().length === 0 };
-}
-
-const callOf = (calls: CallState, uuid: string): Call | undefined =>
-  calls.calls.get(uuid) ?? calls.channels.get(uuid)?.call;
 
 export type CallControlOutcome =
   | {
@@ -58,9 +34,13 @@ export type CallControlOutcome =
       field?: 'to';
     };
 
+export type TransferConfig = Omit<TransferSettings, 'domain'>;
+
 export interface CallControlDeps {
-  live: LiveState | undefined;
-  esl: EslPool | undefined;
+  nodes: FreeswitchNodes;
+  domains: SipDomainResolver;
+  /** Transfer settings (the SIP domain is asked of the node the call is on). */
+  transfer: TransferConfig;
   logger: Logger;
   settleMs?: number;
 }
@@ -83,26 +63,18 @@ export class CallController {
     this.log = deps.logger.child({ component: 'call-control' });
   }
 
-  /**
-   * Runs `action` on the call `uuid` for `actor`. `settingsFor(nodeId)` gives the transfer settings of
-   * the node the call is on (its SIP domain is asked of that node).
-   */
-  async run(
-    actor: CallActor,
-    uuid: string,
-    action: CallAction,
-    settingsFor: (nodeId: string) => Promise<TransferSettings>,
-  ): Promise<CallControlOutcome> {
-    const live = this.deps.live;
-    if (live === undefined) return unavailable();
-    const found = findLiveCall(live, uuid);
-    if (!found.found) {
-      if (found.unavailable) return unavailable();
-      return { ok: false, status: 404, error: 'no such live call' };
-    }
+  /** Runs `action` on the call `uuid` for `actor`. */
+  async run(actor: CallActor, uuid: string, action: CallAction): Promise<CallControlOutcome> {
+    const { nodes } = this.deps;
+    const found = lookUpCall(nodes.live, uuid);
+    if (found.found === 'unknown') return unavailable();
+    if (found.found === 'absent') return { ok: false, status: 404, error: 'no such live call' };
     const { nodeId, call } = found;
     if (!mayControl(call, actor)) return { ok: false, status: 403, error: 'not a party to this call' };
-    const settings = action.name === 'transfer' ? await settingsFor(nodeId) : undefined;
+    const settings =
+      action.name === 'transfer'
+        ? { ...this.deps.transfer, domain: await this.deps.domains.domainFor(nodeId) }
+        : undefined;
     const planned = callControlPlan(call, actor, action, settings);
     if (!planned.ok) {
       const aboutTarget = planned.reason === 'invalid' || planned.reason === 'not-allowed';
@@ -114,12 +86,10 @@ export class CallController {
       };
     }
     const plan = planned.value;
-    const client = this.deps.esl?.get(nodeId);
-    if (client === undefined) return unavailable();
     const log = this.log.child({ uuid, node: nodeId, action: plan.action, by: actor.userName });
 
     for (const [index, line] of plan.lines.entries()) {
-      const reply = await client.api(line);
+      const reply = await nodes.api(nodeId, line);
       const outcome = replyOutcome(reply);
       if (outcome === 'gone' && plan.goneIsDone && index > 0) continue;
       if (outcome === 'gone') return { ok: false, status: 404, error: 'the call has ended' };
@@ -130,9 +100,9 @@ export class CallController {
         return { ok: false, status: 409, error: `FreeSWITCH refused: ${reply.trim().slice(0, 120)}` };
       }
     }
-    const calls = () => live.node(nodeId)?.calls;
+    const calls = () => nodes.live.node(nodeId)?.calls;
     const shown = () => plan.expect.every((change) => happened(calls(), change));
-    const settled = await untilLiveState(client, shown, this.deps.settleMs ?? CALL_CONTROL_SETTLE_MS);
+    const settled = await nodes.until(nodeId, shown, this.deps.settleMs ?? CALL_CONTROL_SETTLE_MS);
     if (!settled) log.warn('FreeSWITCH accepted the command but its events have not shown it yet');
     log.info({ dialed: plan.dialed }, 'call control done');
     return {

@@ -8,10 +8,14 @@ import type { Check } from './url-decoding.js';
 import { fail, ok } from './url-decoding.js';
 
 export type MemberCommandName = 'mute' | 'unmute' | 'tmute' | 'deaf' | 'undeaf' | 'kick' | 'hup';
+
+/** Conference parameters the daemon sets in a running conference (live settings). */
+export type SettableParameter = 'max_members';
 export type LevelCommandName = 'energy' | 'volume_in' | 'volume_out';
 
 export type TypedCommand =
-  | { name: MemberCommandName; target: MemberTarget }
+  /** `quiet`: no sound to the member (the daemon's own unmute of a moderator; no URL sets it). */
+  | { name: MemberCommandName; target: MemberTarget; quiet?: true }
   | { name: LevelCommandName; target: MemberTarget; value: LevelChange | undefined }
   | { name: 'dtmf'; target: MemberTarget; digits: string }
   | { name: 'lock' | 'unlock' | 'nopin' | 'list' | 'xml_list' }
@@ -34,7 +38,9 @@ export type TypedCommand =
   | { name: 'invite' | 'inviteim'; user: string | undefined; dialString: string; callerId: CallerId }
   | { name: 'record'; action: 'start'; path: string }
   | { name: 'record'; action: 'stop' | 'status' | 'duration' }
-  | { name: 'norecord'; target: string };
+  | { name: 'norecord'; target: string }
+  /** The daemon's own (DAEMON_COMMANDS): a live setting no URL may send. */
+  | { name: 'set'; parameter: SettableParameter; value: number };
 
 export type CommandName = TypedCommand['name'];
 export type CommandOf<N extends CommandName> = Extract<TypedCommand, { name: N }>;
@@ -76,6 +82,14 @@ export type Answer =
 
 /** Extra authorisation beyond owning the conference. */
 export type Permission = 'owner' | 'owner-of-both-conferences' | 'owner-within-dial-policy';
+
+/** How FreeSWITCH runs a command: `api` answers at once; `bgapi` frees the connection while it waits. */
+export type Via = 'api' | 'bgapi';
+
+/** What the live state must show before the answer goes out (FreeSWITCH answers before its events). */
+export type LiveExpectation =
+  | { kind: 'recording'; path: string } // a recording to this file runs
+  | { kind: 'no-recordings' }; // no recording runs
 
 // ---- declarative argument lists -------------------------------------------------------------
 
@@ -203,9 +217,19 @@ export interface CommandEntry {
   readonly arity: { min: number; max: number };
   readonly permission: Permission;
   readonly answer: Answer;
+  /** How it is sent (`dial` waits for the outcome in FreeSWITCH: bgapi). */
+  readonly via: Via;
+  /** How long the daemon waits for FreeSWITCH's answer; undefined: ESL_TIMEOUT_MS. */
+  readonly timeoutMs: number | undefined;
+  /** FreeSWITCH runs it for a conference that is not running yet, creating it. */
+  readonly startsConference: boolean;
   parse(args: readonly string[], ctx: CommandContext): Promise<Check<TypedCommand>>;
   /** Words after `conference <conf>`; null when the daemon answers from its own state. */
   eslWords(cmd: TypedCommand): string[] | null;
+  /** Another conference the caller must control too (transfer's target). */
+  alsoControls(cmd: TypedCommand): string | undefined;
+  /** What the live state must show before the answer. */
+  awaits(cmd: TypedCommand): LiveExpectation | undefined;
 }
 
 export interface CommandSpec<N extends CommandName, A extends readonly AnyArg[]> {
@@ -214,6 +238,11 @@ export interface CommandSpec<N extends CommandName, A extends readonly AnyArg[]>
   args: A;
   permission?: Permission;
   answer?: Answer;
+  via?: Via;
+  timeoutMs?: number;
+  startsConference?: boolean;
+  alsoControls?(cmd: CommandOf<N>): string | undefined;
+  awaits?(cmd: CommandOf<N>): LiveExpectation | undefined;
   build(values: ArgValues<A>, ctx: CommandContext): Check<CommandOf<N>> | Promise<Check<CommandOf<N>>>;
   toEsl(cmd: CommandOf<N>): string[] | null;
 }
@@ -229,13 +258,19 @@ export function defineCommand<N extends CommandName, const A extends readonly An
     arity,
     permission: spec.permission ?? 'owner',
     answer: spec.answer ?? 'freeswitch-text',
+    via: spec.via ?? 'api',
+    timeoutMs: spec.timeoutMs,
+    startsConference: spec.startsConference ?? false,
     async parse(args, ctx) {
       const values = parseArgList(spec.args, args, arity);
       return values.ok ? spec.build(values.value, ctx) : values;
     },
-    eslWords(cmd) {
-      if (cmd.name !== spec.name) throw new Error(`command ${cmd.name} given to ${spec.name}`);
-      return spec.toEsl(cmd as CommandOf<N>);
-    },
+    eslWords: (cmd) => spec.toEsl(own(cmd)),
+    alsoControls: (cmd) => spec.alsoControls?.(own(cmd)),
+    awaits: (cmd) => spec.awaits?.(own(cmd)),
   };
+  function own(cmd: TypedCommand): CommandOf<N> {
+    if (cmd.name !== spec.name) throw new Error(`command ${cmd.name} given to ${spec.name}`);
+    return cmd as CommandOf<N>;
+  }
 }

@@ -1,7 +1,9 @@
 // The conference command table: the single source for which commands exist, their argument grammar,
-// their extra permission, how the route answers them and how each maps to a FreeSWITCH argv
-// (`conference <conf> <cmd> <args...>`), modelled on conference_api_sub_commands[] in FreeSWITCH's
-// conference_api.c. Parsing, validation, docs and tests all read this table.
+// their extra permission, how each maps to a FreeSWITCH argv (`conference <conf> <cmd> <args...>`) and
+// how it runs (api or bgapi, whether it starts a conference, which other conference the caller must
+// control, what live state to wait for, how it is answered), modelled on conference_api_sub_commands[]
+// in FreeSWITCH's conference_api.c, where the row is the dispatch. Parsing, running (control/), docs,
+// OpenAPI and tests all read this table: a new command is one row here plus its test.
 import type { Grammar } from './command-args.js';
 import {
   conferenceName,
@@ -23,6 +25,7 @@ import type {
   Answer,
   CommandContext,
   CommandEntry,
+  CommandName,
   CommandOf,
   LevelCommandName,
   MemberCommandName,
@@ -43,6 +46,11 @@ import { checkDaemonRecording, namedRecordingPath, recordingFileName, recordingP
 import { resolveSound } from './sounds.js';
 import type { Check } from './url-decoding.js';
 import { fail, ok } from './url-decoding.js';
+
+/**
+ * How long `dial` may take: FreeSWITCH waits for the outcome, up to its 60 s originate timeout.
+ */
+export const DIAL_WAIT_MS = 65_000;
 
 /** Any decoded text up to `max`; the command's build step applies the real grammar (it needs ctx). */
 const text = (label: string, max: number): Grammar<string> => ({
@@ -76,7 +84,7 @@ const memberCommand = (name: MemberCommandName, description: string): CommandEnt
     description,
     args: [req('member', memberTarget)],
     build: ([target]) => ok({ name, target }),
-    toEsl: (cmd) => [cmd.name, String(cmd.target)],
+    toEsl: (cmd) => [cmd.name, String(cmd.target), ...(cmd.quiet ? ['quiet'] : [])],
   });
 
 const levelCommand = (
@@ -227,6 +235,7 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
     description: 'Move members to another conference (the caller must own it too).',
     args: [req('conference', conferenceName), rest('member', memberId, 1, MAX_TRANSFER_MEMBERS)],
     permission: 'owner-of-both-conferences',
+    alsoControls: (cmd) => cmd.targetConference,
     build: ([target, members], ctx) => {
       if (target.toLowerCase() === ctx.conferenceName.toLowerCase()) return fail('target is this conference');
       if (new Set(members).size !== members.length) return fail('a member is listed twice');
@@ -254,6 +263,10 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
         opt('cid_name', text('<caller_id_name>', 128)),
       ],
       permission: 'owner-within-dial-policy',
+      startsConference: true,
+      // `dial` waits in FreeSWITCH for the outcome (its 60 s originate timeout): bgapi keeps the
+      // connection free meanwhile.
+      ...(name === 'dial' ? { via: 'bgapi' as const, timeoutMs: DIAL_WAIT_MS } : {}),
       build: async ([destination, number, cidName], ctx) => {
         const dest = await resolveDialDestination(destination, { ...ctx, policy: ctx.dialPolicy });
         if (!dest.ok) return dest;
@@ -272,6 +285,7 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
     args: [req('target', text('<user_name|number|sip_uri>', 256))],
     permission: 'owner-within-dial-policy',
     answer: 'invitation-sent',
+    startsConference: true,
     build: async ([target], ctx) => invitation('invite', await resolveInviteTarget(target, ctx), ctx),
     toEsl: (cmd) => ['bgdial', cmd.dialString, ...callerIdWords(cmd.callerId)],
   }),
@@ -281,6 +295,7 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
     args: [req('im_id', imId)],
     permission: 'owner-within-dial-policy',
     answer: 'invitation-sent',
+    startsConference: true,
     build: async ([im], ctx) => invitation('inviteim', await imUser(await ctx.userByImId(im), ctx), ctx),
     toEsl: (cmd) => ['bgdial', cmd.dialString, ...callerIdWords(cmd.callerId)],
   }),
@@ -290,6 +305,14 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
       'Start recording to a file the daemon picks, or to a plain file name (.wav, .mp3, .flac; none: .wav) in the recordings directory; stop; or report status / seconds recorded.',
     args: [opt('action', recordArgument)],
     answer: 'record',
+    // FreeSWITCH answers before its record thread reports start-recording (about 20 ms later): the
+    // answer waits, so a status right after it is true.
+    awaits: (cmd) =>
+      cmd.action === 'start'
+        ? { kind: 'recording', path: cmd.path }
+        : cmd.action === 'stop'
+          ? { kind: 'no-recordings' }
+          : undefined,
     build: ([action], ctx) => {
       if (action === 'stop' || action === 'status' || action === 'duration')
         return ok({ name: 'record', action });
@@ -319,8 +342,33 @@ export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
   bare('xml_list', "FreeSWITCH's XML document for this conference.", 'xml-document'),
 ];
 
-const BY_NAME: ReadonlyMap<string, CommandEntry> = new Map(CONFERENCE_COMMANDS.map((c) => [c.name, c]));
+/**
+ * Rows the daemon runs for itself and no URL reaches (findCommand does not see them): settings saved
+ * in the store applied to a running conference (control/live-settings.ts).
+ */
+export const DAEMON_COMMANDS: readonly CommandEntry[] = [
+  defineCommand({
+    name: 'set',
+    description: 'Set a parameter of a running conference (max_members).',
+    args: [],
+    build: () => fail('not a URL command'),
+    toEsl: (cmd) => ['set', cmd.parameter, String(cmd.value)],
+  }),
+];
 
+const BY_NAME: ReadonlyMap<string, CommandEntry> = new Map(CONFERENCE_COMMANDS.map((c) => [c.name, c]));
+const ROWS: ReadonlyMap<string, CommandEntry> = new Map(
+  [...CONFERENCE_COMMANDS, ...DAEMON_COMMANDS].map((c) => [c.name, c]),
+);
+
+/** The row a URL's command word names (never a DAEMON_COMMANDS row). */
 export function findCommand(name: string): CommandEntry | undefined {
   return BY_NAME.get(name.toLowerCase());
+}
+
+/** The row that runs a typed command, whoever made it. */
+export function commandRow(name: CommandName): CommandEntry {
+  const row = ROWS.get(name);
+  if (row === undefined) throw new Error(`no table row for ${name}`);
+  return row;
 }

@@ -1,10 +1,17 @@
 // The pipeline of a conference command: the URL tail `{command}&a&b` becomes a typed command
 // (validated by the table in commands.ts), the typed command becomes a FreeSWITCH argv, and only then
-// a line. Also what the route needs to know besides: how to answer, and which other conference the
-// caller must own.
-import type { Answer, CommandContext, CommandEntry, CommandName, TypedCommand } from './command-types.js';
+// a line; its table row says how it runs (commandPlan).
+import type {
+  Answer,
+  CommandContext,
+  CommandEntry,
+  CommandName,
+  LiveExpectation,
+  TypedCommand,
+  Via,
+} from './command-types.js';
 import { isSafeConferenceName } from './command-args.js';
-import { CONFERENCE_COMMANDS, findCommand, textCommandUsable } from './commands.js';
+import { commandRow, CONFERENCE_COMMANDS, findCommand, textCommandUsable } from './commands.js';
 import { toEslLine, UnsafeEslLineError } from './esl-line.js';
 import { decodeUrlComponentOnce } from './url-decoding.js';
 
@@ -53,9 +60,7 @@ export function toEslArgs(cmd: TypedCommand, confName: string): string[] | null 
   if (!isSafeConferenceName(confName)) throw new UnsafeEslLineError('unsafe conference name');
   if ((cmd.name === 'say' || cmd.name === 'saymember') && !textCommandUsable(cmd.name, confName).ok)
     throw new UnsafeEslLineError(`conference name contains "${cmd.name}"`);
-  const entry = findCommand(cmd.name);
-  if (entry === undefined) throw new UnsafeEslLineError(`no such command ${cmd.name}`);
-  const words = entry.eslWords(cmd);
+  const words = commandRow(cmd.name).eslWords(cmd);
   return words === null ? null : ['conference', confName, ...words];
 }
 
@@ -65,7 +70,7 @@ export function conferenceCommandLine(cmd: TypedCommand, confName: string): stri
   return args === null ? null : toEslLine(args);
 }
 
-/** What the route does with a parsed command (API.md "Conference commands", the exceptions). */
+/** How the answer is made (API.md "Conference commands", the exceptions). */
 export type Handling =
   | 'freeswitch-text'
   | 'xml-document'
@@ -75,15 +80,42 @@ export type Handling =
   | 'record-status' // IN_PROGRESS / NO_RECORDING from live state; nothing sent
   | 'record-duration'; // whole seconds recorded so far from live state; nothing sent
 
-export function handlingOf(cmd: TypedCommand): Handling {
-  if (cmd.name === 'record') return `record-${cmd.action}`;
-  const answer: Answer = findCommand(cmd.name)?.answer ?? 'freeswitch-text';
-  return answer === 'record' ? 'freeswitch-text' : answer;
+/** A parsed command as its table row runs it; control/ carries it out. Pure. */
+export interface CommandPlan {
+  handling: Handling;
+  /** `['conference', conf, ...]` for a running conference; null when answered from live state. */
+  args: string[] | null;
+  /** The same for a conference that is not running: FreeSWITCH creates `<conf>@<profile>`. */
+  startArgs: string[] | null;
+  via: Via;
+  timeoutMs: number | undefined;
+  startsConference: boolean;
+  /** Another conference the caller must control too. */
+  alsoControls: string | undefined;
+  awaits: LiveExpectation | undefined;
 }
 
-/** A conference the caller must also own (or be delegate of): the target of `transfer`. */
-export function extraOwnershipTarget(cmd: TypedCommand): string | undefined {
-  return cmd.name === 'transfer' ? cmd.targetConference : undefined;
+export function commandPlan(cmd: TypedCommand, confName: string, profile: string | undefined): CommandPlan {
+  const entry = commandRow(cmd.name);
+  const args = toEslArgs(cmd, confName);
+  const starts = entry.startsConference && args !== null;
+  return {
+    handling: handlingOf(cmd, entry.answer),
+    args,
+    startArgs: starts
+      ? ['conference', profile ? `${confName}@${profile}` : confName, ...args.slice(2)]
+      : null,
+    via: entry.via,
+    timeoutMs: entry.timeoutMs,
+    startsConference: entry.startsConference,
+    alsoControls: entry.alsoControls(cmd),
+    awaits: entry.awaits(cmd),
+  };
+}
+
+function handlingOf(cmd: TypedCommand, answer: Answer): Handling {
+  if (cmd.name === 'record') return `record-${cmd.action}`;
+  return answer === 'record' ? 'freeswitch-text' : answer;
 }
 
 export interface CommandDoc {

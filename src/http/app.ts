@@ -4,28 +4,18 @@
 //
 // Adding a route family: write `registerXRoutes(app, deps)` in routes/, add it to PUBLIC_FAMILIES (no
 // auth: health, FreeSWITCH's config fetches, ...) or AUTHENTICATED_FAMILIES, and add what it needs to
-// AppDeps as an optional field.
+// AppDeps (app-deps.ts).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getPath } from 'hono/utils/url';
-import type { Config } from '../config.js';
-import type { ScryptParams } from '../domain/passwords.js';
-import { compileDialPolicy, type DialPolicy } from '../domain/dial-policy.js';
-import type { EslPool } from '../esl/pool.js';
-import type { Logger } from '../log.js';
-import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
-import type { LiveState } from '../state/node-state.js';
-import type { Store } from '../store/store.js';
-import type { EventStream } from '../ws/event-stream.js';
-import { createAuthenticator, type AuthOptions } from './auth.js';
+import type { AppDeps, RouteFamily } from './app-deps.js';
+import { createAuthenticator } from './auth.js';
 import { MAX_BODY_BYTES } from './body.js';
 import type { AppEnv } from './context.js';
 import { errorResponder, HttpError } from './errors.js';
 import { addMethodNotAllowed } from './method-not-allowed.js';
+import { routingPath } from './paths.js';
 import { respondError } from './represent.js';
 import { requestMetrics } from './request-metrics.js';
-import type { RateLimiter } from './rate-limit.js';
-import { SipDomainResolver } from './sip-domain.js';
 import { registerActiveCallRoutes } from './routes/active-calls.js';
 import { registerActiveConferenceRoutes } from './routes/active-conferences.js';
 import { registerAdminConferenceRoutes } from './routes/admin-conferences.js';
@@ -44,39 +34,7 @@ import { registerRecordingRoutes } from './routes/recordings.js';
 import { registerWallboardRoutes } from './routes/wallboard.js';
 import { registerWallboardNameRoutes } from './routes/wallboard-names.js';
 
-export interface AppDeps {
-  store: Store;
-  logger: Logger;
-  config: Config;
-  /** GET /health (no auth): 200 if ok else 503, JSON body as given. */
-  health: () => { ok: boolean; body: unknown };
-  /** scrypt cost for passwords set through the API; default N = 2^14. Tests lower it. */
-  passwordScrypt?: ScryptParams;
-  /** Auth tuning (cache TTL, failure limits, clock); defaults in auth.ts. */
-  auth?: Partial<AuthOptions>;
-  /** Live conference and call state, kept from ESL events (conference details, activecdrs). */
-  live?: LiveState;
-  /** One ESL client per FreeSWITCH node (conference commands, click-to-call). */
-  esl?: EslPool;
-  /** The live event stream (GET /events over WebSocket). */
-  events?: EventStream;
-  /** Prometheus metrics: counts every request, served at GET /metrics (admin). */
-  metrics?: DaemonMetrics;
-  /** True once shutdown has begun: every new request is answered 503 before it can change anything. */
-  stopping?: () => boolean;
-  /** Click-to-call's CALLS_PER_MINUTE counter; default: in this process (shared: SharedWindowLimiter). */
-  callLimiter?: RateLimiter;
-}
-
-/** What every route family gets: the dependencies plus what is built once per app from them. */
-export interface RouteDeps extends AppDeps {
-  /** The SIP domain per node (FS_DOMAIN, else asked of FreeSWITCH once per connection). */
-  domains: SipDomainResolver;
-  /** DIAL_ALLOW, compiled once. */
-  dialPolicy: DialPolicy;
-}
-
-export type RouteFamily = (app: Hono<AppEnv>, deps: RouteDeps) => void;
+export type { AppDeps, RouteFamily } from './app-deps.js';
 
 /** Families anyone may call; registered before the auth middleware. */
 const PUBLIC_FAMILIES: readonly RouteFamily[] = [
@@ -105,40 +63,22 @@ const AUTHENTICATED_FAMILIES: readonly RouteFamily[] = [
   registerWallboardNameRoutes,
 ];
 
-export const SIPX_PREFIX = '/sipxconfig/rest';
-
-/** The routing path: the URL path with a leading /sipxconfig/rest removed. */
-export function routingPath(request: Request): string {
-  const path = getPath(request);
-  if (path === SIPX_PREFIX) return '/';
-  return path.startsWith(`${SIPX_PREFIX}/`) ? path.slice(SIPX_PREFIX.length) : path;
-}
-
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  // loadConfig already refused a bad DIAL_ALLOW; failing here would be a wiring bug.
-  const policy = compileDialPolicy(appDeps.config.dialAllow);
-  if (!policy.ok) throw new Error(`DIAL_ALLOW: ${policy.error}`);
-  const deps: RouteDeps = {
-    ...appDeps,
-    domains: new SipDomainResolver(appDeps.config.fsDomain, appDeps.esl, appDeps.logger),
-    dialPolicy: policy.value,
-  };
+export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: routingPath });
   app.onError(errorResponder(deps.logger));
   app.notFound((c) => respondError(c, 404, 'not found'));
   // First, so it times and counts everything, refused logins included.
-  if (deps.metrics) app.use('*', requestMetrics(deps.metrics.http));
+  app.use('*', requestMetrics(deps.metrics.http));
   const stopping = deps.stopping;
-  if (stopping)
-    app.use('*', (c, next) =>
-      stopping()
-        ? Promise.resolve(
-            respondError(c, 503, 'the daemon is stopping; try again', {
-              headers: { 'Retry-After': '5', Connection: 'close' },
-            }),
-          )
-        : next(),
-    );
+  app.use('*', (c, next) =>
+    stopping()
+      ? Promise.resolve(
+          respondError(c, 503, 'the daemon is stopping; try again', {
+            headers: { 'Retry-After': '5', Connection: 'close' },
+          }),
+        )
+      : next(),
+  );
 
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -163,7 +103,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   const auth = createAuthenticator(deps.store, deps.logger, {
     ...(deps.passwordScrypt ? { scrypt: deps.passwordScrypt } : {}),
-    trustedProxies: deps.config.trustedProxies,
+    trustedProxies: deps.settings.trustedProxies,
     ...deps.auth,
   });
   app.use('*', auth.middleware);

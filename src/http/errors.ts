@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { EslError, EslUnsafeCommandError, isOutcomeUnknown } from '../esl/errors.js';
+import { ControlError, FREESWITCH_RETRY_AFTER_S } from '../control/errors.js';
 import type { Logger } from '../log.js';
 import {
   ConflictError,
@@ -32,7 +32,7 @@ export const forbidden = (message = 'forbidden') => new HttpError(403, message);
 export const notFound = (message = 'not found') => new HttpError(404, message);
 
 /** Seconds a client is told to wait when FreeSWITCH is down (the ESL client retries meanwhile). */
-export const ESL_RETRY_AFTER_S = 5;
+export const ESL_RETRY_AFTER_S = FREESWITCH_RETRY_AFTER_S;
 
 /** Seconds a client is told to wait when the shared store (PostgreSQL) is unreachable. */
 export const STORE_RETRY_AFTER_S = 5;
@@ -42,10 +42,6 @@ export const nodeUnavailable = () =>
   new HttpError(503, 'live state of FreeSWITCH is being rebuilt; try again', {
     headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
   });
-
-/** The 504 body: the request reached FreeSWITCH, which did not confirm it (it may still run it). */
-export const OUTCOME_UNKNOWN =
-  'FreeSWITCH did not confirm the request in time; it may have been carried out (check before repeating it)';
 
 /** app.onError: maps every error to a response; unexpected ones are logged and answered 500. */
 export function errorResponder(logger: Logger) {
@@ -59,24 +55,7 @@ export function errorResponder(logger: Logger) {
       const message = status === 413 ? 'request body too large' : err.message || 'bad request';
       return respondError(c, status, message);
     }
-    if (err instanceof EslError && isOutcomeUnknown(err)) {
-      logger.warn(
-        { node: err.nodeId, path: c.req.path, err: err.message },
-        'FreeSWITCH did not answer in time',
-      );
-      return respondError(c, 504, OUTCOME_UNKNOWN);
-    }
-    if (err instanceof EslUnsafeCommandError) {
-      // Validation upstream should make this unreachable; refusing is still the safe answer.
-      logger.error({ path: c.req.path }, 'refused an unsafe ESL command');
-      return respondError(c, 400, 'bad command argument');
-    }
-    if (err instanceof EslError) {
-      logger.warn({ node: err.nodeId, path: c.req.path, err: err.message }, 'FreeSWITCH unavailable');
-      return respondError(c, 503, 'FreeSWITCH is not reachable right now', {
-        headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
-      });
-    }
+    if (err instanceof ControlError) return controlErrorResponse(c, logger, err);
     if (err instanceof StoreUnavailableError) {
       logger.warn({ path: c.req.path, err: err.message }, 'store unavailable');
       return respondError(c, 503, 'the user and conference store is not reachable right now; try again', {
@@ -99,4 +78,20 @@ export function errorResponder(logger: Logger) {
     logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in a request');
     return respondError(c, 500, 'internal error');
   };
+}
+
+/** A ControlError as the API answers it; FreeSWITCH's own failures are logged with their node. */
+function controlErrorResponse(c: Context, logger: Logger, err: ControlError): Response {
+  const { field, retryAfterS, nodeId, cause } = err.details;
+  if (cause !== undefined) {
+    const fields = { node: nodeId, path: c.req.path, err: cause };
+    if (err.status === 504) logger.warn(fields, 'FreeSWITCH did not answer in time');
+    else if (err.status === 400)
+      logger.error({ node: nodeId, path: c.req.path }, 'refused an unsafe ESL command');
+    else logger.warn(fields, 'FreeSWITCH unavailable');
+  }
+  return respondError(c, err.status, err.message, {
+    ...(field !== undefined ? { field } : {}),
+    ...(retryAfterS !== undefined ? { headers: { 'Retry-After': String(retryAfterS) } } : {}),
+  });
 }

@@ -9,6 +9,9 @@ import type { Logger } from '../log.js';
 import { HttpError } from './errors.js';
 
 /** What a route needs from a limiter, in memory or shared. */
+/** The window CALLS_PER_MINUTE (click-to-calls, transfers) is counted over. */
+export const CALL_RATE_WINDOW_MS = 60_000;
+
 export interface RateLimiter {
   /** Counts one action for `key` if the limit allows it; otherwise says how long until it would. */
   take(key: string): RateDecision | Promise<RateDecision>;

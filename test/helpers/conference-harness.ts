@@ -125,11 +125,14 @@ export function inProcessApp(h: Harness) {
   const app = createApp({
     store: h.daemon.store,
     logger: createLogger('silent'),
-    config: h.config,
+    settings: h.config,
     health: () => ({ ok: true, body: {} }),
     passwordScrypt: TEST_SCRYPT,
     live: h.daemon.live,
-    esl: h.daemon.pool,
+    control: h.daemon.control,
+    events: h.daemon.events,
+    metrics: h.daemon.metrics,
+    stopping: () => false,
   });
   const env = { incoming: { socket: { remoteAddress: '192.0.2.7', remotePort: 40000 } } };
   return {

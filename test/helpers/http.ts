@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { newConference, type ConferenceInput } from '../../src/domain/conferences.js';
 import { newUser, type User, type UserInput } from '../../src/domain/users.js';
 import { createApp, type AppDeps } from '../../src/http/app.js';
+import { detachedAppDeps } from './app-deps.js';
 import { createLogger } from '../../src/log.js';
 import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
 import { STORE_FORMAT, STORE_VERSION } from '../../src/store/records.js';
@@ -112,15 +113,13 @@ export async function createHttpFixture(
   });
   const logger = createLogger('debug', sink);
   const config = loadConfig({ FS_DOMAIN: TEST_DOMAIN, DATA_DIR: dir });
-  const app = createApp({
-    store,
-    logger,
-    config,
-    health: overrides.health ?? (() => ({ ok: true, body: { status: 'ok' } })),
+  const detached = await detachedAppDeps(store, logger, config, {
     passwordScrypt: TEST_SCRYPT,
+    ...(overrides.health ? { health: overrides.health } : {}),
     ...(overrides.auth ? { auth: overrides.auth } : {}),
     ...(overrides.stopping ? { stopping: overrides.stopping } : {}),
   });
+  const app = createApp(detached.deps);
 
   const request = (method: string, path: string, options: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -142,6 +141,7 @@ export async function createHttpFixture(
     logs,
     request,
     close: async () => {
+      await detached.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

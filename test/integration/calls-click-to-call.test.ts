@@ -179,9 +179,9 @@ describe('click-to-call against the simulator', () => {
 
   it('no answer: rings for the configured originate timeout, then NO_ANSWER', async () => {
     const hh = await harness({ reachability: { [ALICE_PHONE]: { kind: 'no-answer' } } });
-    // ORIGINATE_TIMEOUT_S is at least 5 for operators; the route reads the config per call, so the
-    // test shortens it to keep the suite fast.
-    hh.config.originateTimeoutS = 1;
+    // ORIGINATE_TIMEOUT_S is at least 5 for operators; click-to-call reads its settings per call, so
+    // the test shortens it to keep the suite fast.
+    hh.daemon.control.clickToCall.settings.originateTimeoutS = 1;
     const started = Date.now();
     const uuid = await call(hh, '201');
     expect(originates(hh)[0]).toContain(',originate_timeout=1,');

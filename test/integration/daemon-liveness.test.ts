@@ -5,8 +5,8 @@
 // not acknowledge is cancelled and hung up if FreeSWITCH starts it when it resumes; SHUTDOWN is 503 at
 // once. Deadlines are short; every wait is on an outcome with a generous bound.
 import { afterEach, describe, expect, it } from 'vitest';
-import { OUTCOME_UNKNOWN } from '../../src/http/errors.js';
-import { CALL_CANCELLED } from '../../src/http/routes/calls.js';
+import { OUTCOME_UNKNOWN } from '../../src/control/errors.js';
+import { CALL_CANCELLED } from '../../src/control/click-to-call.js';
 import { startConferenceHarness, type ConferenceHarness } from '../helpers/conference-harness.js';
 import type { Harness, HarnessOptions } from '../helpers/daemon-harness.js';
 

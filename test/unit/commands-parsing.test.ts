@@ -5,8 +5,7 @@ import {
   commandDocs,
   commandTableMarkdown,
   conferenceCommandLine,
-  extraOwnershipTarget,
-  handlingOf,
+  commandPlan,
   MAX_ARGS,
   parseConferenceCommand,
   toEslArgs,
@@ -122,7 +121,10 @@ describe('the lines FreeSWITCH really received (conference transcript)', () => {
   });
 });
 
-describe('what the route must do', () => {
+const planOf = async (tail: string, overrides = {}) =>
+  commandPlan(await command(tail, overrides), 'demo', 'fs-confd');
+
+describe('how the table runs each command (commandPlan)', () => {
   it.each([
     ['mute&13', 'freeswitch-text'],
     ['list', 'freeswitch-text'],
@@ -135,7 +137,7 @@ describe('what the route must do', () => {
     ['record&duration', 'record-duration'],
     ['norecord&all', 'freeswitch-text'],
   ])('%s → %s', async (tail, handling) => {
-    expect(handlingOf(await command(tail))).toBe(handling);
+    expect((await planOf(tail)).handling).toBe(handling);
   });
 
   it('sends nothing for record status and duration', async () => {
@@ -143,9 +145,42 @@ describe('what the route must do', () => {
     expect(toEslArgs(await command('record&duration'), 'demo')).toBeNull();
   });
 
-  it('names the transfer target so the route checks ownership of it too', async () => {
-    expect(extraOwnershipTarget(await command('transfer&Sales_2&19&20'))).toBe('Sales_2');
-    expect(extraOwnershipTarget(await command('kick&19'))).toBeUndefined();
+  it('names the transfer target so control checks ownership of it too', async () => {
+    expect((await planOf('transfer&Sales_2&19&20')).alsoControls).toBe('Sales_2');
+    expect((await planOf('kick&19')).alsoControls).toBeUndefined();
+  });
+
+  it('sends dial with bgapi and a long wait; everything else with api', async () => {
+    const ctx = { domain: 'example.com' };
+    const dial = await planOf('dial&200', ctx);
+    expect(dial).toMatchObject({ via: 'bgapi', startsConference: true });
+    expect(dial.timeoutMs).toBeGreaterThanOrEqual(60_000);
+    expect(await planOf('bgdial&200', ctx)).toMatchObject({ via: 'api', startsConference: true });
+    expect(await planOf('mute&1')).toMatchObject({
+      via: 'api',
+      startsConference: false,
+      timeoutMs: undefined,
+    });
+  });
+
+  it('only the dialling commands start a conference, as <name>@<profile>', async () => {
+    const ctx = { domain: 'example.com' };
+    expect((await planOf('bgdial&200', ctx)).startArgs?.slice(0, 3)).toEqual([
+      'conference',
+      'demo@fs-confd',
+      'bgdial',
+    ]);
+    expect((await planOf('invite&200', ctx)).startArgs?.[2]).toBe('bgdial');
+    expect((await planOf('lock')).startArgs).toBeNull();
+    expect((await planOf('lock')).args).toEqual(['conference', 'demo', 'lock']);
+  });
+
+  it('record waits until the live state shows the recording (or none)', async () => {
+    const started = await planOf('record&take1.wav', { recordingsDir: '/var/rec' });
+    expect(started.awaits).toEqual({ kind: 'recording', path: '/var/rec/take1.wav' });
+    expect((await planOf('record&stop')).awaits).toEqual({ kind: 'no-recordings' });
+    expect((await planOf('record&status')).awaits).toBeUndefined();
+    expect((await planOf('mute&1')).awaits).toBeUndefined();
   });
 
   it('adds the configured conference profile to transfer targets', async () => {

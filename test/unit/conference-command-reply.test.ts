@@ -2,9 +2,9 @@
 // FreeSWITCH 1.11.2 writes them, see ../shared/fs-transcripts), recorded seconds, the caller ID calls
 // from a conference carry, and which commands need the SIP domain.
 import { describe, expect, it } from 'vitest';
-import { recordedSeconds } from '../../src/http/command-execution.js';
-import { isUsageText, replyStatus, replyText } from '../../src/http/command-reply.js';
-import { conferenceCallerId, dialsOut } from '../../src/http/command-request.js';
+import { recordedSeconds } from '../../src/control/conference-commands.js';
+import { isUsageText, replyStatus, replyText } from '../../src/control/command-reply.js';
+import { conferenceCallerId, dialsOut } from '../../src/control/command-context.js';
 import { readTranscriptBytes } from '../helpers/transcripts.js';
 import { splitFrames } from '../../src/esl/frames.js';
 

@@ -5,8 +5,10 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EslEvent } from '../../src/esl/events.js';
 import type { EslPool } from '../../src/esl/pool.js';
-import { endConference, isRunning } from '../../src/http/conference-end.js';
-import { HttpError } from '../../src/http/errors.js';
+import { endConference } from '../../src/control/conference-end.js';
+import { ControlError } from '../../src/control/errors.js';
+import { FreeswitchNodes } from '../../src/control/freeswitch-nodes.js';
+import { lookUpConference } from '../../src/state/live-lookups.js';
 import { LiveState } from '../../src/state/node-state.js';
 import { recordedEvents } from '../helpers/recorded-events.js';
 
@@ -40,8 +42,8 @@ function fakeEsl(live: LiveState, reply: string, after: readonly EslEvent[]) {
       return Promise.resolve(reply);
     },
   });
-  const esl = { get: (id: string) => (id === 'fs1' ? client : undefined) } as unknown as EslPool;
-  return { esl, sent };
+  const pool = { get: (id: string) => (id === 'fs1' ? client : undefined) } as unknown as EslPool;
+  return { nodes: new FreeswitchNodes(live, pool), sent };
 }
 
 afterEach(() => {
@@ -51,39 +53,37 @@ afterEach(() => {
 describe('endConference', () => {
   it('the recording: cpin runs with three members', () => {
     const live = liveWith(running);
-    expect(isRunning(live, 'cpin')).toBe(true);
+    expect(lookUpConference(live, 'cpin').found).toBe('running');
     expect([...live.conference('cpin')!.conference.members.keys()].sort()).toEqual([2, 3, 4]);
   });
 
   it('hangs every member up and resolves once FreeSWITCH destroyed it', async () => {
     const live = liveWith(running);
-    const { esl, sent } = fakeEsl(live, '+OK hup 4\n+OK hup 3\n+OK hup 2\n', ending);
-    await endConference({ live, esl, timeoutMs: 5000 }, 'cpin');
+    const { nodes, sent } = fakeEsl(live, '+OK hup 4\n+OK hup 3\n+OK hup 2\n', ending);
+    await endConference(nodes, 'cpin', 5000);
     expect(sent).toEqual(['conference cpin hup all']);
     expect(live.conference('cpin')).toBeUndefined();
   });
 
   it('a conference that is not running needs nothing', async () => {
     const live = liveWith(events);
-    const { esl, sent } = fakeEsl(live, '', []);
-    await endConference({ live, esl, timeoutMs: 5000 }, 'cpin');
+    const { nodes, sent } = fakeEsl(live, '', []);
+    await endConference(nodes, 'cpin', 5000);
     expect(sent).toEqual([]);
   });
 
   it('409 when FreeSWITCH refuses or the members do not leave in time; 503 while a node is unsynced', async () => {
     const refused = liveWith(running);
     const no = fakeEsl(refused, '-ERR Conference command failed\n', []);
-    await expect(
-      endConference({ live: refused, esl: no.esl, timeoutMs: 5000 }, 'cpin'),
-    ).rejects.toMatchObject({
+    await expect(endConference(no.nodes, 'cpin', 5000)).rejects.toMatchObject({
       status: 409,
     });
 
     vi.useFakeTimers();
     const stuck = liveWith(running);
     const slow = fakeEsl(stuck, '+OK hup 4\n', []);
-    const pending = endConference({ live: stuck, esl: slow.esl, timeoutMs: 5000 }, 'cpin');
-    const settled = expect(pending).rejects.toBeInstanceOf(HttpError);
+    const pending = endConference(slow.nodes, 'cpin', 5000);
+    const settled = expect(pending).rejects.toBeInstanceOf(ControlError);
     await vi.advanceTimersByTimeAsync(5001);
     await settled;
     await expect(pending).rejects.toMatchObject({ status: 409 });
@@ -92,9 +92,7 @@ describe('endConference', () => {
     const unsynced = liveWith(running);
     unsynced.markUnavailable('fs1');
     const any = fakeEsl(unsynced, '', []);
-    await expect(
-      endConference({ live: unsynced, esl: any.esl, timeoutMs: 5000 }, 'cpin'),
-    ).rejects.toMatchObject({
+    await expect(endConference(any.nodes, 'cpin', 5000)).rejects.toMatchObject({
       status: 503,
     });
     expect(any.sent).toEqual([]);

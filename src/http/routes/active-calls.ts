@@ -9,7 +9,7 @@
 // A node that is not in sync makes the per-user views answer 503: a list missing that node's calls
 // would look like those calls had ended. The admin view lists what it has and names the missing nodes.
 import type { Context, Hono } from 'hono';
-import type { RouteDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { badRequest, nodeUnavailable } from '../errors.js';
@@ -123,9 +123,8 @@ export type AdminCall = Omit<ActiveCdr, 'direction'> & {
   legs: LegView[];
 };
 
-export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const { domains } = deps;
-  const configured = deps.config.fsDomain;
+export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const { domains } = deps.control;
   /** The AOR domain per node: FS_DOMAIN, else the node's `domain` (asked once, then cached). */
   const domainLookup = () => {
     const seen = new Map<string, string>();
@@ -135,10 +134,7 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): vo
       return domain;
     };
   };
-  const liveState = (): LiveState => {
-    if (deps.live === undefined) throw nodeUnavailable();
-    return deps.live;
-  };
+  const liveState = (): LiveState => deps.live;
 
   /** The user's live calls, each built by `build`, by start time. */
   const collect = async <T extends ActiveCdr>(
@@ -152,7 +148,7 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: RouteDeps): vo
     const cdrs: T[] = [];
     for (const { nodeId, call } of calls) {
       // With FS_DOMAIN set (the common case) this costs no promise per call.
-      const domain = configured ?? (await domainOf(nodeId));
+      const domain = await domainOf(nodeId);
       // Checked after that await: events may have ended the call meanwhile (its legs gone).
       if (isLive(call)) cdrs.push(build(call, domain, now));
     }

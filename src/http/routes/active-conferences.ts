@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { activeConference, byName, type ActiveConference } from '../../state/active-conference.js';
 import type { LiveState } from '../../state/node-state.js';
-import type { RouteDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { nodeUnavailable } from '../errors.js';
@@ -14,9 +14,9 @@ import { respond, respondJson } from '../represent.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
-export function registerActiveConferenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+export function registerActiveConferenceRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const liveState = (): LiveState => {
-    if (deps.live === undefined || deps.live.nodeIds().length === 0) throw nodeUnavailable();
+    if (deps.live.nodeIds().length === 0) throw nodeUnavailable();
     return deps.live;
   };
 

@@ -1,7 +1,7 @@
 // Admin API for conferences: GET/POST /api/conferences, GET/PUT/DELETE /api/conferences/{name}.
 // JSON in and out; any owner, any settings. 409 on a taken name or extension, 400 naming the field.
 // A running conference is ended in FreeSWITCH before its record is deleted, and its name is not given
-// to a new conference while FreeSWITCH still runs one by that name (conference-end.ts).
+// to a new conference while FreeSWITCH still runs one by that name (control/conference-end.ts).
 import type { Hono } from 'hono';
 import {
   adminConferenceView,
@@ -9,11 +9,10 @@ import {
   CONFERENCE_NAME_RE,
   newConference,
 } from '../../domain/conferences.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { currentUser, type AppEnv } from '../context.js';
-import { endConference, isRunning } from '../conference-end.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
 import { respondJson } from '../represent.js';
 import { createConferenceSchema, updateConferenceSchema } from '../schemas.js';
@@ -33,7 +32,7 @@ export function registerAdminConferenceRoutes(app: Hono<AppEnv>, deps: AppDeps):
   app.post('/api/conferences', requireAdmin, ...jsonBody(createConferenceSchema), async (c) => {
     const input = c.req.valid('json');
     // the live state is keyed by name: its members would show as the new conference's
-    if (deps.live?.conferenceNode(input.name) !== undefined)
+    if (deps.live.conferenceNode(input.name) !== undefined)
       throw new HttpError(409, `a conference named ${input.name} is still running in FreeSWITCH`, {
         field: 'name',
       });
@@ -62,16 +61,13 @@ export function registerAdminConferenceRoutes(app: Hono<AppEnv>, deps: AppDeps):
 
   app.delete('/api/conferences/:name', requireAdmin, async (c) => {
     const current = await existing(c.req.param('name'));
-    const live = deps.live;
-    // without FreeSWITCH attached (no live state) nothing can be running
-    if (live !== undefined && isRunning(live, current.name)) {
+    if (deps.control.isRunning(current.name)) {
       // disabled first: the dialplan refuses new callers while the members are hung up
       const setEnabled = (enabled: boolean) =>
         store.updateConference(current.name, (conf) => ({ ...conf, enabled }));
       if (current.enabled) await setEnabled(false);
       try {
-        const timeoutMs = deps.config.eslRequestTimeoutMs;
-        await endConference({ live, esl: deps.esl, timeoutMs }, current.name);
+        await deps.control.endConference(current.name);
       } catch (err) {
         if (current.enabled) await setEnabled(true);
         throw err;

@@ -4,7 +4,7 @@
 import type { Hono } from 'hono';
 import { newUser, prepareUserChange, publicUser, USER_NAME_RE } from '../../domain/users.js';
 import { ConflictError } from '../../store/store.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { currentUser, type AppEnv } from '../context.js';
@@ -15,7 +15,7 @@ import { createUserSchema, updateUserSchema } from '../schemas.js';
 export function registerAdminUserRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { store } = deps;
   const credentials = {
-    sipDomain: deps.config.fsDomain,
+    sipDomain: deps.settings.fsDomain,
     ...(deps.passwordScrypt ? { scrypt: deps.passwordScrypt } : {}),
   };
   const existing = async (userName: string) => {

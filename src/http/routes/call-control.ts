@@ -9,29 +9,25 @@
 // policy refuses), 409 the call's state does not allow it, 503 while a node is being resynced.
 import type { Context, Hono } from 'hono';
 import { parseCallTarget } from '../../domain/call-target.js';
+import { CALL_UUID_RE } from '../../control/call-control.js';
 import type { CallAction } from '../../control/call-control-plan.js';
-import { CALL_UUID_RE, CallController } from '../../control/call-control.js';
-import type { RouteDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { badRequest, HttpError, nodeUnavailable } from '../errors.js';
-import { SlidingWindowLimiter, tooManyRequests } from '../rate-limit.js';
+import { rawLastSegment } from '../paths.js';
+import { CALL_RATE_WINDOW_MS, SlidingWindowLimiter, tooManyRequests } from '../rate-limit.js';
 import { respond } from '../represent.js';
-import { rawLastSegment } from './calls.js';
 
 export const CALL_CONTROL_BASE = '/my/activecdrs/:uuid';
-const RATE_WINDOW_MS = 60_000;
 
-export function registerCallControlRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const controller = new CallController({ live: deps.live, esl: deps.esl, logger: deps.logger });
-  const transfers = new SlidingWindowLimiter({ limit: deps.config.callsPerMinute, windowMs: RATE_WINDOW_MS });
-  const settingsFor = async (nodeId: string) => ({
-    domain: await deps.domains.domainFor(nodeId),
-    dialplanContext: deps.config.dialplanContext,
-    sipProfile: deps.config.sipProfile,
-    dialPolicy: deps.dialPolicy,
+export function registerCallControlRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const { control } = deps;
+  const transfers = new SlidingWindowLimiter({
+    limit: deps.settings.callsPerMinute,
+    windowMs: CALL_RATE_WINDOW_MS,
   });
 
-  const control = async (c: Context<AppEnv>, action: CallAction) => {
+  const run = async (c: Context<AppEnv>, action: CallAction) => {
     const uuid = c.req.param('uuid') ?? '';
     if (!CALL_UUID_RE.test(uuid)) throw badRequest('not a call uuid (as /my/activecdrs shows it)', 'uuid');
     const user = currentUser(c);
@@ -40,11 +36,11 @@ export function registerCallControlRoutes(app: Hono<AppEnv>, deps: RouteDeps): v
       const slot = transfers.take(user.userName);
       if (!slot.ok)
         throw tooManyRequests(
-          `at most ${deps.config.callsPerMinute} transfers per minute`,
+          `at most ${deps.settings.callsPerMinute} transfers per minute`,
           slot.retryAfterMs,
         );
     }
-    const outcome = await controller.run(actor, uuid, action, settingsFor).catch((err: unknown) => {
+    const outcome = await control.calls.run(actor, uuid, action).catch((err: unknown) => {
       if (action.name === 'transfer') transfers.refund(user.userName);
       throw err;
     });
@@ -57,12 +53,12 @@ export function registerCallControlRoutes(app: Hono<AppEnv>, deps: RouteDeps): v
     return respond(c, 200, 'call-control', result, { headers: { 'Cache-Control': 'no-store' } });
   };
 
-  app.put(`${CALL_CONTROL_BASE}/hangup`, (c) => control(c, { name: 'hangup' }));
-  app.put(`${CALL_CONTROL_BASE}/hold`, (c) => control(c, { name: 'hold' }));
-  app.put(`${CALL_CONTROL_BASE}/resume`, (c) => control(c, { name: 'resume' }));
+  app.put(`${CALL_CONTROL_BASE}/hangup`, (c) => run(c, { name: 'hangup' }));
+  app.put(`${CALL_CONTROL_BASE}/hold`, (c) => run(c, { name: 'hold' }));
+  app.put(`${CALL_CONTROL_BASE}/resume`, (c) => run(c, { name: 'resume' }));
   app.put(`${CALL_CONTROL_BASE}/transfer/:to`, (c) => {
     const target = parseCallTarget(rawLastSegment(c.req.url));
     if (!target.ok) throw badRequest(`invalid {to}: ${target.error}`, 'to');
-    return control(c, { name: 'transfer', target: target.value });
+    return run(c, { name: 'transfer', target: target.value });
   });
 }

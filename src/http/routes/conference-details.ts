@@ -6,12 +6,12 @@ import type { Hono } from 'hono';
 import { conferenceDetails, type MemberIdentity } from '../../state/conference-details.js';
 import type { Member } from '../../state/conferences.js';
 import type { Store } from '../../store/store.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { controlledConference } from '../conference-access.js';
 import type { AppEnv } from '../context.js';
-import { HttpError } from '../errors.js';
+import { HttpError, nodeUnavailable } from '../errors.js';
 import { wantsExtended } from '../extended.js';
-import { findLiveConference } from '../live-conference.js';
+import { lookUpConference } from '../../state/live-lookups.js';
 import { respond } from '../represent.js';
 
 /** Store users of the members (by the user FreeSWITCH's channel names), looked up once each. */
@@ -33,8 +33,9 @@ export function registerConferenceDetailsRoutes(app: Hono<AppEnv>, deps: AppDeps
   app.get('/my/conferencedetails/:confName', async (c) => {
     const extended = wantsExtended(c);
     const conf = await controlledConference(c, deps.store, c.req.param('confName'));
-    const found = findLiveConference(deps.live, conf.name);
-    if (!found.running || found.conference.members.size === 0)
+    const found = lookUpConference(deps.live, conf.name);
+    if (found.found === 'unknown') throw nodeUnavailable();
+    if (found.found === 'absent' || found.conference.members.size === 0)
       throw new HttpError(406, `conference ${conf.name} is not active (no members)`);
     const live = found.conference;
     const identities = await memberIdentities(deps.store, live.members.values());

@@ -12,7 +12,7 @@ import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { STREAM_PATH } from '../../ws/protocol.js';
 import { isStreamSocket } from '../../ws/stream-client.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { controlledConference } from '../conference-access.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { forbidden, HttpError } from '../errors.js';
@@ -45,7 +45,6 @@ export function sameOrigin(origin: string | undefined, host: string | undefined)
 export function registerEventStreamRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get(STREAM_PATH, async (c, next) => {
     const stream = deps.events;
-    if (stream === undefined) throw new HttpError(503, 'the event stream is not available');
     const user = currentUser(c);
     if (!sameOrigin(c.req.header('origin'), c.req.header('host')))
       throw forbidden('the event stream only accepts pages served by this daemon');

@@ -1,7 +1,7 @@
 // GET /health — public (no auth): 200 when the daemon is healthy, 503 otherwise; the body is whatever
 // the health source reports (FreeSWITCH connection states), as JSON.
 import type { Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../context.js';
 import { JSON_CONTENT_TYPE } from '../represent.js';
 

@@ -3,14 +3,12 @@
 // (METRICS_OPEN=true, for a Prometheus on a trusted network); otherwise point Prometheus at it with an
 // admin's credentials (`basic_auth` in the scrape config).
 import type { Context, Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import type { AppEnv } from '../context.js';
-import { HttpError } from '../errors.js';
 
 function metricsHandler(deps: AppDeps) {
   return async (c: Context<AppEnv>) => {
-    if (deps.metrics === undefined) throw new HttpError(503, 'metrics are not available');
     const { contentType, body } = await deps.metrics.render();
     return c.body(body, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
   };
@@ -18,10 +16,10 @@ function metricsHandler(deps: AppDeps) {
 
 /** Behind auth: admins only (unless METRICS_OPEN registered it publicly already). */
 export function registerMetricsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  if (!deps.config.metricsOpen) app.get('/metrics', requireAdmin, metricsHandler(deps));
+  if (!deps.settings.metricsOpen) app.get('/metrics', requireAdmin, metricsHandler(deps));
 }
 
 /** Before auth, only with METRICS_OPEN=true. */
 export function registerOpenMetricsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  if (deps.config.metricsOpen) app.get('/metrics', metricsHandler(deps));
+  if (deps.settings.metricsOpen) app.get('/metrics', metricsHandler(deps));
 }

@@ -1,6 +1,6 @@
 // The sipX "System" user services: /my/logindetails, /my/time, /my/keepalive.
 import type { Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { respond } from '../represent.js';
 

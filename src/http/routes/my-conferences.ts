@@ -10,7 +10,7 @@ import {
   type Conference,
 } from '../../domain/conferences.js';
 import { canManageDelegates } from '../../domain/ownership.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { readDocument } from '../body.js';
 import { controlledConference } from '../conference-access.js';
 import { currentUser, type AppEnv } from '../context.js';

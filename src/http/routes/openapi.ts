@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import { commandDocs } from '../../domain/conference-command.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { buildOpenApi } from '../openapi/generate.js';

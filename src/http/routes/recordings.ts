@@ -7,11 +7,9 @@
 // cannot, the answer is 404 with the reason.
 import { Readable } from 'node:stream';
 import type { Context, Hono } from 'hono';
-import { RecordingLedger } from '../../control/recording-ledger.js';
-import { RecordingLibrary } from '../../control/recordings.js';
 import { canDeleteRecordings } from '../../domain/ownership.js';
 import { RECORDING_FILE_RE, recordingContentType } from '../../domain/recording-files.js';
-import type { RouteDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { byteRange } from '../byte-range.js';
 import { controlledConference } from '../conference-access.js';
 import { currentUser, type AppEnv } from '../context.js';
@@ -20,14 +18,8 @@ import { respond, respondError } from '../represent.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
-export function registerRecordingRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const ledger = new RecordingLedger(deps.config.recordingsDir);
-  if (deps.esl) ledger.follow(deps.esl);
-  const library = new RecordingLibrary({
-    recordingsDir: deps.config.recordingsDir,
-    ledger,
-    running: (name) => deps.live?.conference(name)?.conference.recordings ?? [],
-  });
+export function registerRecordingRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const library = deps.control.recordings;
 
   const fileName = (c: Context<AppEnv>): string => {
     const name = c.req.param('file') ?? '';

@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import { displayName } from '../../domain/display-name.js';
 import type { User } from '../../domain/users.js';
 import type { Conference as LiveConference } from '../../state/conferences.js';
-import type { RouteDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { respondJson } from '../represent.js';
 
@@ -23,7 +23,7 @@ function membersOf(conference: LiveConference): Party[] {
   }));
 }
 
-export function registerWallboardNameRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+export function registerWallboardNameRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get('/wallboard/names', async (c) => {
     const viewer = currentUser(c);
     const live = deps.live;
@@ -34,8 +34,8 @@ export function registerWallboardNameRoutes(app: Hono<AppEnv>, deps: RouteDeps):
         users.set(user.userName, user);
         parties.push({ key: user.userName, callerIdName: '' });
       }
-      for (const nodeId of live?.nodeIds() ?? []) {
-        const node = live?.node(nodeId);
+      for (const nodeId of live.nodeIds()) {
+        const node = live.node(nodeId);
         if (node === undefined) continue;
         for (const leg of node.calls.channels.values())
           parties.push({ key: leg.user ?? leg.callerIdNumber, callerIdName: leg.callerIdName });
@@ -43,7 +43,7 @@ export function registerWallboardNameRoutes(app: Hono<AppEnv>, deps: RouteDeps):
           parties.push(...membersOf(conference));
       }
     } else {
-      for (const { call } of live?.callsForUser(viewer.userName).calls ?? [])
+      for (const { call } of live.callsForUser(viewer.userName).calls)
         for (const leg of call.legs)
           parties.push({ key: leg.user ?? leg.callerIdNumber, callerIdName: leg.callerIdName });
       const conferences = [
@@ -51,7 +51,7 @@ export function registerWallboardNameRoutes(app: Hono<AppEnv>, deps: RouteDeps):
         ...(await deps.store.conferencesDelegatedTo(viewer.userName)),
       ];
       for (const conf of conferences) {
-        const running = live?.conference(conf.name);
+        const running = live.conference(conf.name);
         if (running !== undefined) parties.push(...membersOf(running.conference));
       }
     }

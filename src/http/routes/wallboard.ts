@@ -5,7 +5,7 @@
 // page's assets and its WebSocket upgrade.
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../context.js';
 
 const ASSET_DIR = new URL('../../../src/wallboard/', import.meta.url);

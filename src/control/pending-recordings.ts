@@ -1,5 +1,5 @@
 // Why `record` waits: FreeSWITCH answers `record` before its record thread fires start-recording (about
-// 20 ms later in the transcripts), so without waiting for the live state (control/state-wait.ts) a
+// 20 ms later in the transcripts), so without waiting for the live state (the `awaits` column) a
 // `record&status` right after `record` would still say NO_RECORDING, and a second `record` would start
 // a second file. One `record` at a time per conference, then.
 

@@ -1,0 +1,90 @@
+// The application layer in one object: everything the API asks of FreeSWITCH goes through here, built
+// once per daemon over the live state and the node pool. Reads of live state do not: they go to
+// state/ directly.
+import type { DialPolicy } from '../domain/dial-policy.js';
+import type { EslPool } from '../esl/pool.js';
+import type { Logger } from '../log.js';
+import type { LiveState } from '../state/node-state.js';
+import type { Store } from '../store/store.js';
+import { CallController } from './call-control.js';
+import { ClickToCall } from './click-to-call.js';
+import type { CommandSettings } from './command-context.js';
+import { endConference } from './conference-end.js';
+import { ConferenceCommands } from './conference-commands.js';
+import { FreeswitchNodes } from './freeswitch-nodes.js';
+import { RecordingLedger } from './recording-ledger.js';
+import { RecordingLibrary } from './recordings.js';
+import { SipDomainResolver } from './sip-domain.js';
+
+export interface ControlSettings extends CommandSettings {
+  /** FS_DOMAIN; undefined: FreeSWITCH's own `domain` variable, per node. */
+  fsDomain: string | undefined;
+  originateTimeoutS: number;
+  dialPolicy: DialPolicy;
+}
+
+export interface ControlDeps {
+  live: LiveState;
+  pool: EslPool;
+  store: Store;
+  logger: Logger;
+  settings: ControlSettings;
+  /** How long `record` waits for the live state (tests); default 2000 ms. */
+  recordSettleMs?: number;
+}
+
+export class Control {
+  readonly nodes: FreeswitchNodes;
+  readonly conferences: ConferenceCommands;
+  readonly clickToCall: ClickToCall;
+  readonly calls: CallController;
+  /** The SIP domain per node (FS_DOMAIN, else asked of FreeSWITCH once per connection). */
+  readonly domains: SipDomainResolver;
+  /** A conference's recordings in RECORDINGS_DIR. */
+  readonly recordings: RecordingLibrary;
+  private readonly timeoutMs: number;
+  private readonly attached: boolean;
+
+  constructor(deps: ControlDeps) {
+    const { settings, logger } = deps;
+    const nodes = (this.nodes = new FreeswitchNodes(deps.live, deps.pool));
+    const domains = (this.domains = new SipDomainResolver(settings.fsDomain, nodes, logger));
+    const ledger = new RecordingLedger(settings.recordingsDir);
+    ledger.follow(deps.pool);
+    this.recordings = new RecordingLibrary({
+      recordingsDir: settings.recordingsDir,
+      ledger,
+      running: (name) => deps.live.conference(name)?.conference.recordings ?? [],
+    });
+    this.timeoutMs = settings.eslRequestTimeoutMs;
+    this.attached = deps.pool.all().length > 0;
+    this.conferences = new ConferenceCommands({
+      nodes,
+      domains,
+      store: deps.store,
+      settings,
+      ...(deps.recordSettleMs !== undefined ? { recordSettleMs: deps.recordSettleMs } : {}),
+    });
+    this.clickToCall = new ClickToCall({ nodes, domains, settings, logger });
+    this.calls = new CallController({
+      nodes,
+      domains,
+      transfer: {
+        dialplanContext: settings.dialplanContext,
+        sipProfile: settings.sipProfile,
+        dialPolicy: settings.dialPolicy,
+      },
+      logger,
+    });
+  }
+
+  /** Whether `name` runs on a node in sync; 503 while that cannot be known. Without a node nothing runs. */
+  isRunning(name: string): boolean {
+    return this.attached && this.nodes.conference(name).found === 'running';
+  }
+
+  /** Ends the conference `name` in FreeSWITCH if it runs (503 unknown, 409 FreeSWITCH refused). */
+  async endConference(name: string): Promise<void> {
+    if (this.attached) await endConference(this.nodes, name, this.timeoutMs);
+  }
+}

@@ -1,0 +1,50 @@
+// Finding one conference or call across every node, with the one rule for answers that depend on a
+// node not in sync: "not running" / "no such call" is only said when every node is in sync (and there
+// is at least one); otherwise the answer is `unknown`, which readers turn into a 503, never a stale
+// 404 or 406.
+import type { Call, CallState } from './calls.js';
+import type { Conference as LiveConference } from './conferences.js';
+import type { LiveState } from './node-state.js';
+
+export type ConferenceLookup =
+  | { found: 'running'; nodeId: string; conference: LiveConference }
+  | { found: 'absent' }
+  | { found: 'unknown' };
+
+export function lookUpConference(live: LiveState, name: string): ConferenceLookup {
+  const running = live.conference(name);
+  if (running !== undefined)
+    return running.available
+      ? { found: 'running', nodeId: running.nodeId, conference: running.conference }
+      : { found: 'unknown' };
+  if (live.conferenceNode(name) !== undefined || !allNodesSynced(live)) return { found: 'unknown' };
+  return { found: 'absent' };
+}
+
+export type CallLookup =
+  { found: 'live'; nodeId: string; call: Call } | { found: 'absent' } | { found: 'unknown' };
+
+/** The call with this id (or with a leg of this uuid) on any node. */
+export function lookUpCall(live: LiveState, uuid: string): CallLookup {
+  let unknown = live.nodeIds().length === 0;
+  for (const nodeId of live.nodeIds()) {
+    const node = live.node(nodeId);
+    if (node === undefined) continue;
+    if (!node.synced) {
+      unknown = true;
+      continue;
+    }
+    const call = callOf(node.calls, uuid);
+    if (call !== undefined && call.legs.length > 0) return { found: 'live', nodeId, call };
+  }
+  return unknown ? { found: 'unknown' } : { found: 'absent' };
+}
+
+/** The call with this id, or the call a leg of this uuid belongs to. */
+export const callOf = (calls: CallState, uuid: string): Call | undefined =>
+  calls.calls.get(uuid) ?? calls.channels.get(uuid)?.call;
+
+function allNodesSynced(live: LiveState): boolean {
+  const ids = live.nodeIds();
+  return ids.length > 0 && ids.every((id) => live.node(id)?.synced === true);
+}
