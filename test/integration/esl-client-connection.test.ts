@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient, type EslClientOptions, type EslConnectionState } from '../../src/esl/client.js';
 import { EslDisconnectedError, EslNotConnectedError, EslTimeoutError } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, fsFrames, sleep, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer, fsFrames, sleep } from '../helpers/fake-esl-server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EVENTS = ['CHANNEL_CREATE', 'CHANNEL_HANGUP_COMPLETE', 'CUSTOM conference::maintenance'];
 const cleanup: Array<() => Promise<void>> = [];
@@ -56,13 +57,13 @@ describe('EslClient connection', () => {
     client.on('connected', () => void connectedEvents++);
     expect(client.state).toBe('disconnected');
     client.start();
-    await waitUntil(() => releaseSubscription !== undefined, 2000, 'the subscription command');
+    await eventually(() => releaseSubscription !== undefined, 2000, 'the subscription command');
     expect(client.state).toBe('connecting');
     expect(connectedEvents).toBe(0);
     await expect(client.api('status')).rejects.toBeInstanceOf(EslNotConnectedError);
     const before = client.stateSince;
     releaseSubscription!();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     expect(connectedEvents).toBe(1);
     expect(states).toEqual(['connecting', 'connected']);
     expect(client.stateSince.getTime()).toBeGreaterThanOrEqual(before.getTime());
@@ -81,15 +82,15 @@ describe('EslClient connection', () => {
     let connected = 0;
     client.on('connected', () => void connected++);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const pending = client.api('status', { timeoutMs: 5000 });
-    await waitUntil(() => server.commandLines().includes('api status'));
+    await eventually(() => server.commandLines().includes('api status'));
     const t0 = Date.now();
     server.last!.reset();
     await expect(pending).rejects.toBeInstanceOf(EslDisconnectedError);
     expect(Date.now() - t0).toBeLessThan(500);
     expect(client.pending).toEqual({ queued: 0, awaitingReply: false, jobs: 0 });
-    await waitUntil(() => connected === 2, 3000, 'the reconnect');
+    await eventually(() => connected === 2, 3000, 'the reconnect');
     expect(server.connections).toBe(2);
     expect(server.sessions[1]!.commands[0]!.line).toBe('auth ClueCon'); // a fresh session from the start
     expect(states).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
@@ -143,13 +144,13 @@ describe('EslClient connection', () => {
     const server = await fakeServer();
     const { client, reasons } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const first = server.last!;
     first.write(fsFrames.shutdownNotice()); // the server does not even close: the client does
-    await waitUntil(() => client.state !== 'connected', 1000, 'disconnected');
+    await eventually(() => client.state !== 'connected', 1000, 'disconnected');
     expect(reasons).toEqual(['disconnect notice: The system is being shut down.']);
-    await waitUntil(() => first.socket.destroyed || first.socket.readableEnded, 1000, 'the client to close');
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'the reconnect');
+    await eventually(() => first.socket.destroyed || first.socket.readableEnded, 1000, 'the client to close');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'the reconnect');
   });
 
   it('gives up a handshake that never completes and retries', async () => {
@@ -157,11 +158,11 @@ describe('EslClient connection', () => {
     server.mode = 'silent';
     const { client, reasons } = newClient(server.port, { handshakeTimeoutMs: 80 });
     client.start();
-    await waitUntil(() => server.connections >= 2, 3000, 'a second attempt');
+    await eventually(() => server.connections >= 2, 3000, 'a second attempt');
     expect(reasons[0]).toBe('handshake timed out');
     expect(client.lastError).toBeInstanceOf(EslTimeoutError);
     server.mode = 'normal';
-    await waitUntil(() => client.state === 'connected', 3000, 'connected');
+    await eventually(() => client.state === 'connected', 3000, 'connected');
     expect(client.lastError).toBeUndefined();
   });
 
@@ -171,10 +172,10 @@ describe('EslClient connection', () => {
     const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const { client, reasons } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const pending = client.api('status', { timeoutMs: 5000 });
     const bg = client.bgapi('originate user/1000 &park()', { timeoutMs: 5000 });
-    await waitUntil(() => server.commandLines().includes('api status'));
+    await eventually(() => server.commandLines().includes('api status'));
     const rejected = Promise.all([
       expect(pending).rejects.toBeInstanceOf(EslDisconnectedError),
       expect(bg).rejects.toBeInstanceOf(EslDisconnectedError),
@@ -184,7 +185,7 @@ describe('EslClient connection', () => {
     expect(client.state).toBe('disconnected');
     expect(reasons).toEqual(['client stopped']);
     expect(client.pending).toEqual({ queued: 0, awaitingReply: false, jobs: 0 });
-    await waitUntil(() => server.last!.commands.some((c) => c.line === 'exit'), 1000, 'exit');
+    await eventually(() => server.last!.commands.some((c) => c.line === 'exit'), 1000, 'exit');
     await sleep(150);
     expect(server.connections).toBe(1);
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(
@@ -197,7 +198,7 @@ describe('EslClient connection', () => {
     server.mode = 'rst';
     const { client } = newClient(server.port, { backoff: { initialMs: 100, maxMs: 100 } });
     client.start();
-    await waitUntil(() => server.connections === 1 && client.state === 'disconnected');
+    await eventually(() => server.connections === 1 && client.state === 'disconnected');
     await client.stop();
     await sleep(200);
     expect(server.connections).toBe(1);
@@ -226,12 +227,12 @@ describe('EslClient connection', () => {
     const server = await fakeServer();
     const { client } = newClient(server.port, { backoff: { initialMs: 40, maxMs: 4000, resetAfterMs: 100 } });
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     // Three quick drops: waits of [20,40], [40,80], [80,160] ms.
     for (let i = 0; i < 3; i++) {
       const before = server.connections;
       server.last!.reset();
-      await waitUntil(
+      await eventually(
         () => server.connections === before + 1 && client.state === 'connected',
         3000,
         'reconnect',
@@ -242,7 +243,7 @@ describe('EslClient connection', () => {
     await sleep(120); // now the session is stable
     const t0 = Date.now();
     server.last!.reset();
-    await waitUntil(() => client.state === 'connected' && server.connections === 5, 3000, 'reconnect');
+    await eventually(() => client.state === 'connected' && server.connections === 5, 3000, 'reconnect');
     expect(server.connectionTimes.at(-1)! - t0).toBeLessThan(78); // back to [20,40] ms
   });
 
@@ -256,7 +257,7 @@ describe('EslClient connection', () => {
     };
     const { client, reasons } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'second attempt');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'second attempt');
     expect(reasons).toEqual(['subscription refused']);
   });
 
@@ -265,11 +266,15 @@ describe('EslClient connection', () => {
     server.onCommand = (cmd) => cmd.line === 'exit'; // swallowed, no reply, no close
     const { client } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const t0 = Date.now();
     await client.stop();
     expect(Date.now() - t0).toBeLessThan(1500);
-    await waitUntil(() => server.last!.socket.destroyed || server.last!.socket.readableEnded, 1000, 'closed');
+    await eventually(
+      () => server.last!.socket.destroyed || server.last!.socket.readableEnded,
+      1000,
+      'closed',
+    );
   });
 
   it('killing the server during a request rejects it at once; the client reconnects when it is back', async () => {
@@ -277,9 +282,9 @@ describe('EslClient connection', () => {
     server.onApi = (cmd) => (cmd === 'slow' ? undefined : `+OK ${cmd}\n`);
     const { client } = newClient(server.port, { backoff: { initialMs: 20, maxMs: 80 } });
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const slow = client.api('slow', { timeoutMs: 3000 });
-    await waitUntil(() => server.commandLines().includes('api slow'));
+    await eventually(() => server.commandLines().includes('api slow'));
     const t0 = Date.now();
     await server.kill();
     await expect(slow).rejects.toBeInstanceOf(EslDisconnectedError);
@@ -287,7 +292,7 @@ describe('EslClient connection', () => {
     await sleep(150);
     expect(client.state).not.toBe('connected');
     await server.listen(); // same port
-    await waitUntil(() => client.state === 'connected', 3000, 'the reconnect');
+    await eventually(() => client.state === 'connected', 3000, 'the reconnect');
     await expect(client.api('fast')).resolves.toBe('+OK fast\n');
   });
 });
