@@ -1,5 +1,10 @@
 // The one polling helper of the tests: for state that changes without an event a test can await.
 // (Where there is an event, await it: RawEslClient.until and the WebSocket client's waitFor wake on data.)
+// It keeps the real setTimeout and clock, so it also waits for real I/O under vi.useFakeTimers.
+import { performance } from 'node:perf_hooks';
+
+const realSetTimeout = globalThis.setTimeout;
+const realNow = performance.now.bind(performance);
 
 /** Polls `check` every 5 ms until it returns true; throws after `ms`, naming `what`. */
 export async function eventually(
@@ -7,10 +12,10 @@ export async function eventually(
   ms = 5000,
   what = 'condition',
 ): Promise<void> {
-  const deadline = Date.now() + ms;
+  const deadline = realNow() + ms;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${ms} ms)`);
-    await new Promise((r) => setTimeout(r, 5));
+    if (realNow() > deadline) throw new Error(`timed out waiting for ${what} (${ms} ms)`);
+    await new Promise((r) => realSetTimeout(r, 5));
   }
 }
