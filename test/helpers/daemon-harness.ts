@@ -20,6 +20,7 @@ import {
 } from '../../src/sim/start.js';
 import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
 import { STORE_FORMAT, STORE_VERSION } from '../../src/store/records.js';
+import { eventually } from './eventually.js';
 import { basic, CONFERENCES, PASSWORDS, TEST_DOMAIN, TEST_SCRYPT, USERS } from './http.js';
 
 export { CONFERENCES, PASSWORDS, TEST_DOMAIN, USERS };
@@ -108,16 +109,6 @@ export function capturedLogger(): { logger: Logger; logs: string[] } {
     }),
   );
   return { logger, logs };
-}
-
-/** Polls `check` until it returns true, or throws after `ms`. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A request to the daemon, authenticated as one of USERS when `as` is given, JSON body if any. */

@@ -11,11 +11,11 @@ import {
   capturedLogger,
   CONFERENCES,
   daemonRequest,
-  eventually,
   phoneTables,
   TEST_DOMAIN,
   USERS,
 } from './daemon-harness.js';
+import { eventually } from './eventually.js';
 import { TEST_SCRYPT } from './http.js';
 
 export interface DaemonPair {

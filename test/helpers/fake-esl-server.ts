@@ -338,19 +338,6 @@ export class FakeEslServer {
 
 // ---- small test utilities ----
 
-/** Polls until `condition` is true; rejects after `timeoutMs`. */
-export async function waitUntil(
-  condition: () => boolean,
-  timeoutMs = 3000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A pino logger whose JSON lines are kept in memory. */

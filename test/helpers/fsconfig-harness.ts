@@ -8,7 +8,8 @@ import { createSimIdentity } from '../../src/sim/model/identity.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
 import { XmlCurlClient } from '../../src/sim/xml-curl.js';
 import { JsonFileStore } from '../../src/store/json-file-store.js';
-import { capturedLogger, daemonRequest, eventually, phoneTables, seededDataDir } from './daemon-harness.js';
+import { capturedLogger, daemonRequest, phoneTables, seededDataDir } from './daemon-harness.js';
+import { eventually } from './eventually.js';
 import { TEST_DOMAIN, TEST_SCRYPT, type USERS } from './http.js';
 
 export const FSCONFIG_SECRET = 'fsconfig-test-secret-0123456789';

@@ -1,11 +1,114 @@
-// Seeded generator of hostile /my/conference/{confName}/{command}&args URLs for the HTTP fuzz test:
-// valid commands with one structural or control character inserted (raw, encoded, double-encoded),
-// arguments replaced by hostile atoms, wrong arities, unknown commands, absurd lengths, hostile
-// conference segments and prefixes. Deterministic for a seed, so a failure can be replayed.
+// The one generator of hostile conference command URLs for the fuzz tests (seeded, so a failure can be
+// replayed): valid commands with one structural or control character inserted (raw, encoded,
+// double-encoded), arguments replaced by hostile atoms, wrong arities, unknown commands, absurd
+// lengths. `hostileCommandTails` makes the `{command}&args` tails for any set of valid commands and
+// names (the domain's fuzz test); `hostileCommandUrls` puts them into whole
+// /my/conference/{confName}/... URLs with hostile conference segments and prefixes (the HTTP one).
 
 import { prng } from './prng.js';
 
 export { prng };
+
+/** Hostile argument atoms, whatever the conference: control characters, encodings, injections. */
+export const HOSTILE_ATOMS = [
+  '\r\n', '\r', '\n', '\0', '\t', '\u0085', '\u2028', '\u202e', '\u200b', '\ufeff', '\x1b[2J',
+  '%0D%0A', '%0d%0a', '%00', '%250D%250A', '%25%30%44', '{x}', '{origination_caller_id_number=666}',
+  '[leg_timeout=1]', '<x=1>', '.', '..', '%2E', '%2e%2e', '../', '..%2F', '%2e%2e%2f', '/etc/passwd', '\\',
+  "'", '"', '$', '${system(id)}', '$${x}', '&', '%26', '|', ',', ':_:', ';', ' ', '%20', '+', '%', '%Z',
+  '%C3', '%FF', '😀', '\ud83d', '２００', '١٢٣', 'x'.repeat(300), '9'.repeat(5000), 'api status',
+  'bgapi originate', 'exit', 'sofia/internal/a@b,user/1', 'user/1|user/2', 'http://evil/x.wav', 'say:en:x',
+  'file_string://a!b', '\u0000api status\n\n', '?format=json', '#frag',
+]; // prettier-ignore
+
+/** Characters inserted one at a time into valid commands. */
+export const HOSTILE_CHARS = [
+  '{', '}', '[', ']', '<', '>', '\r', '\n', '\0', '\t', '\u0085', '\u2028', '\u202e', '\u200b', ',', '|',
+  ':', ';', "'", '"', '\\', '$', '%', '&', ' ', '/', '..', '@', '=', '#', '*', '+', '!', '?', '(', ')',
+  '^', '~', '`', 'é', '\x7f',
+]; // prettier-ignore
+
+/** encodeURIComponent that leaves a lone surrogate raw (it cannot be encoded; it can still arrive raw). */
+export const enc = (text: string): string => {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/** What the tails are made of: commands valid in the test's world, its own names and ids, command names. */
+export interface CommandWorld {
+  validTails: readonly string[];
+  /** Plausible arguments in this world (member ids, users, conferences, files); HOSTILE_ATOMS are added. */
+  atoms: readonly string[];
+  commandNames: readonly string[];
+}
+
+/** `{command}&args` tails drawn with `rnd`. */
+export function hostileCommandTails(rnd: () => number, world: CommandWorld): () => string {
+  const { validTails, commandNames } = world;
+  const atoms = [...world.atoms, ...HOSTILE_ATOMS];
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
+  const encodeSome = (text: string): string =>
+    [...text]
+      .map((ch) =>
+        rnd() < 0.3 ? enc(ch).replace(/%[0-9A-F]{2}/g, (h) => (rnd() < 0.5 ? h.toLowerCase() : h)) : ch,
+      )
+      .join('');
+  const transform = (text: string): string => {
+    const r = rnd();
+    if (r < 0.3) return text;
+    if (r < 0.6) return enc(text);
+    if (r < 0.7) return enc(enc(text));
+    if (r < 0.9) return encodeSome(text);
+    return text.toUpperCase();
+  };
+  const atom = (): string => {
+    const n = 1 + Math.floor(rnd() * 3);
+    const sep = rnd() < 0.5 ? '' : pick(['/', '.', '-', ' ', '@']);
+    return Array.from({ length: n }, () => pick(atoms)).join(sep);
+  };
+  const insertChar = (tail: string): string => {
+    // One structural or control character, raw or encoded, somewhere inside a valid command.
+    const parts = tail.split('&');
+    const j = Math.floor(rnd() * parts.length);
+    const p = parts[j] ?? '';
+    const at = Math.floor(rnd() * (p.length + 1));
+    const ch = pick(HOSTILE_CHARS);
+    const r = rnd();
+    parts[j] = p.slice(0, at) + (r < 0.4 ? ch : r < 0.8 ? enc(ch) : enc(enc(ch))) + p.slice(at);
+    return parts.join('&');
+  };
+  return () => {
+    const r = rnd();
+    if (r < 0.3) return insertChar(pick(validTails));
+    if (r < 0.5) {
+      // A valid command with one argument replaced, inserted into, corrupted or dropped.
+      const parts = pick(validTails).split('&');
+      const i = Math.floor(rnd() * (parts.length + 1));
+      const mode = rnd();
+      if (mode < 0.4 && i > 0 && i < parts.length) parts[i] = transform(atom());
+      else if (mode < 0.6) parts.splice(i, 0, transform(atom()));
+      else if (mode < 0.8) {
+        const j = Math.floor(rnd() * parts.length);
+        const p = parts[j] ?? '';
+        const at = Math.floor(rnd() * (p.length + 1));
+        parts[j] = p.slice(0, at) + transform(pick(atoms)) + p.slice(at);
+      } else parts.pop();
+      return parts.join('&');
+    }
+    if (r < 0.6) return pick(validTails);
+    // Random command, random arity (including absurd ones), random atoms.
+    const arity = rnd() < 0.9 ? Math.floor(rnd() * 5) : Math.floor(rnd() * 40);
+    const name = rnd() < 0.9 ? pick(commandNames) : transform(atom());
+    return [
+      rnd() < 0.1 ? transform(name) : name,
+      ...Array.from({ length: arity }, () => transform(atom())),
+    ].join('&');
+  };
+}
+
+// ---- the HTTP fuzz test's world: alice-conf with members 1-4 -------------------------------------
 
 /** Valid tails against alice-conf with members 1-4 (some ids will not exist at the time: 404s). */
 export const VALID_TAILS = [
@@ -20,7 +123,7 @@ export const VALID_TAILS = [
   'dtmf&all&ABCD', 'energy&all&up', 'pin&0042', 'stop&last&1', 'kick&3', 'hup&4',
 ]; // prettier-ignore
 
-const ATOMS = [
+const ALICE_ATOMS = [
   '1', '2', '0', '-1', '1800', '1801', '4', '-5', '2147483647', '2147483648', '007', 'all', 'last', 'ALL',
   'async', 'up', 'down', 'current', 'nospeak', 'clear', 'stop', 'status', 'duration', '1234', '12#*AD',
   'hello', 'hello world', 'Grüß Gott', '200', '201', '202', 'admin', '999', 'carol', 'user/200',
@@ -28,20 +131,6 @@ const ATOMS = [
   'sofia/internal/1000@127.0.0.1:5076', 'alice-second', 'carol-conf', 'alice-conf', 'ivr/ivr-welcome.wav',
   'tone_stream://%(1,1,1)', 'silence_stream://-1', 'alice-conf-20261122T101500.123Z.wav',
   '/var/lib/freeswitch/recordings/alice-conf-20261122T101500.123Z.wav',
-  // hostile
-  '\r\n', '\r', '\n', '\0', '\t', '\u0085', '\u2028', '\u202e', '\u200b', '\ufeff', '\x1b[2J',
-  '%0D%0A', '%0d%0a', '%00', '%250D%250A', '%25%30%44', '{x}', '{origination_caller_id_number=666}',
-  '[leg_timeout=1]', '<x=1>', '..', '../', '..%2F', '%2e%2e%2f', '/etc/passwd', '\\', "'", '"', '$',
-  '${system(id)}', '$${x}', '&', '%26', '|', ',', ':_:', ';', ' ', '%20', '+', '%', '%Z', '%C3', '%FF',
-  '😀', '\ud83d', '２００', '١٢٣', 'x'.repeat(300), '9'.repeat(5000), 'api status', 'bgapi originate',
-  'exit', 'sofia/internal/a@b,user/1', 'user/1|user/2', 'http://evil/x.wav', 'say:en:x',
-  'file_string://a!b', '\u0000api status\n\n', '?format=json', '#frag',
-]; // prettier-ignore
-
-const HOSTILE_CHARS = [
-  '{', '}', '[', ']', '<', '>', '\r', '\n', '\0', '\t', '\u0085', '\u2028', '\u202e', '\u200b', ',', '|',
-  ':', ';', "'", '"', '\\', '$', '%', '&', ' ', '/', '..', '@', '=', '#', '*', '+', '!', '?', '(', ')',
-  '^', '~', '`', 'é', '\x7f',
 ]; // prettier-ignore
 
 const COMMAND_NAMES = [
@@ -57,15 +146,6 @@ const CONFERENCE_SEGMENTS = [
   'alice-conf;x', '%', 'a'.repeat(300),
 ]; // prettier-ignore
 
-/** encodeURIComponent that leaves a lone surrogate raw (it cannot be encoded). */
-const enc = (text: string): string => {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return text;
-  }
-};
-
 export interface HostileRequest {
   method: 'GET' | 'PUT';
   path: string;
@@ -74,54 +154,11 @@ export interface HostileRequest {
 export function hostileCommandUrls(seed: number): () => HostileRequest {
   const rnd = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
-  const transform = (text: string): string => {
-    const r = rnd();
-    if (r < 0.3) return text;
-    if (r < 0.6) return enc(text);
-    if (r < 0.7) return enc(enc(text));
-    if (r < 0.9) return [...text].map((ch) => (rnd() < 0.3 ? enc(ch) : ch)).join('');
-    return text.toUpperCase();
-  };
-  const atom = (): string => {
-    const n = 1 + Math.floor(rnd() * 3);
-    const sep = rnd() < 0.5 ? '' : pick(['/', '.', '-', ' ', '@']);
-    return Array.from({ length: n }, () => pick(ATOMS)).join(sep);
-  };
-  const insertChar = (tail: string): string => {
-    const parts = tail.split('&');
-    const j = Math.floor(rnd() * parts.length);
-    const p = parts[j] ?? '';
-    const at = Math.floor(rnd() * (p.length + 1));
-    const ch = pick(HOSTILE_CHARS);
-    const r = rnd();
-    parts[j] = p.slice(0, at) + (r < 0.4 ? ch : r < 0.8 ? enc(ch) : enc(enc(ch))) + p.slice(at);
-    return parts.join('&');
-  };
-  const tail = (): string => {
-    const r = rnd();
-    if (r < 0.3) return insertChar(pick(VALID_TAILS));
-    if (r < 0.5) {
-      const parts = pick(VALID_TAILS).split('&');
-      const i = Math.floor(rnd() * (parts.length + 1));
-      const mode = rnd();
-      if (mode < 0.4 && i > 0 && i < parts.length) parts[i] = transform(atom());
-      else if (mode < 0.6) parts.splice(i, 0, transform(atom()));
-      else if (mode < 0.8) {
-        const j = Math.floor(rnd() * parts.length);
-        const p = parts[j] ?? '';
-        const at = Math.floor(rnd() * (p.length + 1));
-        parts[j] = p.slice(0, at) + transform(pick(ATOMS)) + p.slice(at);
-      } else parts.pop();
-      return parts.join('&');
-    }
-    if (r < 0.62) return pick(VALID_TAILS);
-    const arity = rnd() < 0.9 ? Math.floor(rnd() * 5) : Math.floor(rnd() * 40);
-    const name = rnd() < 0.9 ? pick(COMMAND_NAMES) : transform(atom());
-    return [
-      rnd() < 0.1 ? transform(name) : name,
-      ...Array.from({ length: arity }, () => transform(atom())),
-    ].join('&');
-  };
+  const tail = hostileCommandTails(rnd, {
+    validTails: VALID_TAILS,
+    atoms: ALICE_ATOMS,
+    commandNames: COMMAND_NAMES,
+  });
   return () => {
     const conf = rnd() < 0.9 ? 'alice-conf' : pick(CONFERENCE_SEGMENTS);
     const prefix = rnd() < 0.3 ? '/sipxconfig/rest' : '';

@@ -2,7 +2,7 @@
 // test gets a fresh database on that server; otherwise a throwaway cluster is started from Debian's
 // binaries (/usr/lib/postgresql/<version>/bin, or PG_BIN) in a temp directory on 127.0.0.1, as the
 // `postgres` user when running as root (initdb refuses root), and removed afterwards.
-// In CI (CI=true) these tests always run and FAIL when neither is there. On a developer's machine
+// In CI (CI set, see requirements.ts) these tests always run and FAIL when neither is there. On a developer's machine
 // without PostgreSQL they are reported as not run: `npm test` needs nothing but Node and npm.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { requirementMet } from './requirements.js';
 
 const run = promisify(execFile);
 
@@ -33,9 +34,7 @@ const MISSING =
 /** Whether the PostgreSQL tests run here; they always do in CI (and fail there without PostgreSQL). */
 export function postgresTestsRun(what: string): boolean {
   const available = process.env['TEST_DATABASE_URL'] !== undefined || postgresBinaries() !== undefined;
-  if (available || process.env['CI'] === 'true') return true;
-  console.warn(`${what} NOT RUN: ${MISSING}; CI always runs them`);
-  return false;
+  return requirementMet(what, available, MISSING);
 }
 
 export interface TestPostgres {

@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { requirementMet } from './requirements.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const TRANSCRIPT_DIR =
@@ -16,8 +17,21 @@ export interface TranscriptLine {
   text?: string;
 }
 
-export function transcriptExists(name: string): boolean {
+function transcriptExists(name: string): boolean {
   return existsSync(path.join(TRANSCRIPT_DIR, `${name}.txt`));
+}
+
+/**
+ * Whether a suite replaying these transcripts runs here: when they are there, and always in CI, where
+ * missing transcripts fail the suite (requirements.ts).
+ */
+export function transcriptTestsRun(...names: string[]): boolean {
+  const missing = names.filter((name) => !transcriptExists(name));
+  return requirementMet(
+    `transcript tests (${names.join(', ')})`,
+    missing.length === 0,
+    `${missing.join(', ')} not in ${TRANSCRIPT_DIR} (set FS_TRANSCRIPTS to the fs-transcripts folder)`,
+  );
 }
 
 /** Every byte FreeSWITCH sent on the recorded connection(s). */

@@ -14,7 +14,8 @@ import type { User } from '../../src/domain/users.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
 import { JsonFileStore, STORE_FILE_NAME } from '../../src/store/json-file-store.js';
 import type { Store } from '../../src/store/store.js';
-import { capturedLogger, eventually, phoneTables, seededDataDir } from '../helpers/daemon-harness.js';
+import { capturedLogger, phoneTables, seededDataDir } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { basic, createHttpFixture, PASSWORDS, TEST_DOMAIN, TEST_SCRYPT, USERS } from '../helpers/http.js';
 import { connectStream } from '../helpers/ws-client.js';
 

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient } from '../../src/esl/client.js';
 import { EslAuthError, EslNotConnectedError } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer } from '../helpers/fake-esl-server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const PASSWORD = 'Pw-7fe3c91b';
 const cleanup: Array<() => Promise<void>> = [];
@@ -27,7 +28,7 @@ describe('EslClient authentication', () => {
     const reasons: string[] = [];
     client.on('disconnected', (r) => void reasons.push(r));
     client.start();
-    await waitUntil(() => client.stats.authFailures >= 5, 3000, 'five rejected attempts');
+    await eventually(() => client.stats.authFailures >= 5, 3000, 'five rejected attempts');
     expect(client.state).not.toBe('connected');
     expect(client.lastError).toBeInstanceOf(EslAuthError);
     expect(client.lastError?.message).toContain('-ERR invalid');
@@ -46,7 +47,7 @@ describe('EslClient authentication', () => {
 
     // The password is fixed on the server: connected, and the streak ends.
     server.password = PASSWORD;
-    await waitUntil(() => client.state === 'connected', 3000, 'connected');
+    await eventually(() => client.state === 'connected', 3000, 'connected');
     expect(client.lastError).toBeUndefined();
     expect(server.last!.commands[0]!.line).toBe(`auth ${PASSWORD}`);
 
@@ -54,7 +55,7 @@ describe('EslClient authentication', () => {
     server.password = 'changed-again';
     const failuresBefore = client.stats.authFailures;
     server.last!.reset();
-    await waitUntil(() => client.stats.authFailures >= failuresBefore + 3, 5000, 'a new streak');
+    await eventually(() => client.stats.authFailures >= failuresBefore + 3, 5000, 'a new streak');
     expect(rejectedLogs()).toHaveLength(2);
 
     expect(log.text()).not.toContain(PASSWORD);

@@ -1,9 +1,10 @@
 // The ESL client's connection life cycle against a raw TCP fake FreeSWITCH: handshake, TCP RST,
 // reconnect with capped jittered backoff (no storm), disconnect notice, handshake timeout, stop().
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EslClient, type EslClientOptions, type EslConnectionState } from '../../src/esl/client.js';
 import { EslDisconnectedError, EslNotConnectedError, EslTimeoutError } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, fsFrames, sleep, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EVENTS = ['CHANNEL_CREATE', 'CHANNEL_HANGUP_COMPLETE', 'CUSTOM conference::maintenance'];
 const cleanup: Array<() => Promise<void>> = [];
@@ -36,6 +37,44 @@ function newClient(port: number, extra: Partial<EslClientOptions> = {}) {
   return { client, log, states, reasons };
 }
 
+/** The client's timers and clock on a fake clock for this test (sockets stay real). */
+function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  cleanup.push(async () => void vi.useRealTimers());
+}
+
+/**
+ * The client's backoff delays measured on a fake clock (exact, whatever the machine's load): fake time
+ * stands still while sockets connect and drop, and moves 1 ms at a time only while the client waits to
+ * retry. Each delay is from a drop (the client going disconnected) to its next attempt.
+ */
+async function retryDelays(client: EslClient, count: number): Promise<number[]> {
+  let drops = 0;
+  client.on('state', (s) => void (s === 'disconnected' && drops++));
+  useFakeClock();
+  client.start();
+  const delays: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await eventually(() => drops > i, 3000, `drop ${i + 1}`);
+    const fired = client.stats.reconnects;
+    const t0 = Date.now();
+    while (client.stats.reconnects === fired && Date.now() - t0 < 60_000)
+      await vi.advanceTimersByTimeAsync(1);
+    delays.push(Date.now() - t0);
+  }
+  return delays;
+}
+
+/** Each delay lies in [ceiling/2, ceiling] for ceilings initialMs, 2×, 4×… up to maxMs; jittered. */
+function expectBackoff(delays: number[], initialMs: number, maxMs: number): void {
+  delays.forEach((delay, i) => {
+    const ceiling = Math.min(maxMs, initialMs * 2 ** i);
+    expect(delay, `delay ${i + 1}`).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
+    expect(delay, `delay ${i + 1}`).toBeLessThanOrEqual(ceiling + 1);
+  });
+  if (delays.length > 4) expect(new Set(delays.slice(3)).size).toBeGreaterThan(1); // jittered, not lock-step
+}
+
 describe('EslClient connection', () => {
   it('authenticates, subscribes with event json, and reports connected only after the subscription', async () => {
     const server = await fakeServer();
@@ -56,13 +95,13 @@ describe('EslClient connection', () => {
     client.on('connected', () => void connectedEvents++);
     expect(client.state).toBe('disconnected');
     client.start();
-    await waitUntil(() => releaseSubscription !== undefined, 2000, 'the subscription command');
+    await eventually(() => releaseSubscription !== undefined, 2000, 'the subscription command');
     expect(client.state).toBe('connecting');
     expect(connectedEvents).toBe(0);
     await expect(client.api('status')).rejects.toBeInstanceOf(EslNotConnectedError);
     const before = client.stateSince;
     releaseSubscription!();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     expect(connectedEvents).toBe(1);
     expect(states).toEqual(['connecting', 'connected']);
     expect(client.stateSince.getTime()).toBeGreaterThanOrEqual(before.getTime());
@@ -81,15 +120,15 @@ describe('EslClient connection', () => {
     let connected = 0;
     client.on('connected', () => void connected++);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const pending = client.api('status', { timeoutMs: 5000 });
-    await waitUntil(() => server.commandLines().includes('api status'));
+    await eventually(() => server.commandLines().includes('api status'));
     const t0 = Date.now();
     server.last!.reset();
     await expect(pending).rejects.toBeInstanceOf(EslDisconnectedError);
     expect(Date.now() - t0).toBeLessThan(500);
     expect(client.pending).toEqual({ queued: 0, awaitingReply: false, jobs: 0 });
-    await waitUntil(() => connected === 2, 3000, 'the reconnect');
+    await eventually(() => connected === 2, 3000, 'the reconnect');
     expect(server.connections).toBe(2);
     expect(server.sessions[1]!.commands[0]!.line).toBe('auth ClueCon'); // a fresh session from the start
     expect(states).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
@@ -103,21 +142,11 @@ describe('EslClient connection', () => {
     const initialMs = 20;
     const maxMs = 160;
     const { client } = newClient(server.port, { backoff: { initialMs, maxMs } });
-    client.start();
-    await sleep(1000);
-    await client.stop();
-    const attempts = server.connectionTimes.length;
     // Ceilings 20, 40, 80, 160, 160...: at least half of each is always waited, at most all of it.
-    expect(attempts).toBeGreaterThanOrEqual(5);
-    expect(attempts).toBeLessThanOrEqual(15);
-    const gaps = server.connectionTimes.slice(1).map((t, i) => t - server.connectionTimes[i]!);
-    gaps.forEach((gap, i) => {
-      const ceiling = Math.min(maxMs, initialMs * 2 ** i);
-      expect(gap).toBeGreaterThanOrEqual(ceiling / 2 - 2);
-      expect(gap).toBeLessThanOrEqual(ceiling + 150); // + connect latency on a busy machine
-    });
-    expect(new Set(gaps.slice(3)).size).toBeGreaterThan(1); // jittered, not lock-step
-    expect(client.stats.reconnects).toBe(attempts - 1);
+    expectBackoff(await retryDelays(client, 8), initialMs, maxMs);
+    await eventually(() => server.connections === 9, 3000, 'the ninth attempt');
+    await client.stop();
+    expect(client.stats.reconnects).toBe(8);
     expect(client.state).toBe('disconnected');
   });
 
@@ -126,11 +155,10 @@ describe('EslClient connection', () => {
     const port = server.port;
     await server.kill();
     const { client, log } = newClient(port, { backoff: { initialMs: 20, maxMs: 100 } });
-    client.start();
-    await sleep(600);
-    // Ceilings 20, 40, 80, 100, 100...: no more than 1 + 10 attempts fit in 600 ms.
-    expect(client.stats.reconnects).toBeGreaterThanOrEqual(4);
-    expect(client.stats.reconnects).toBeLessThanOrEqual(10);
+    // Ceilings 20, 40, 80, 100, 100...
+    expectBackoff(await retryDelays(client, 6), 20, 100);
+    await eventually(() => client.state === 'disconnected', 3000, 'the sixth refusal');
+    expect(client.stats.reconnects).toBe(6);
     expect(client.lastError?.message).toMatch(/ECONNREFUSED/);
     // One warning for the whole streak of failures.
     const warnings = log
@@ -143,13 +171,13 @@ describe('EslClient connection', () => {
     const server = await fakeServer();
     const { client, reasons } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const first = server.last!;
     first.write(fsFrames.shutdownNotice()); // the server does not even close: the client does
-    await waitUntil(() => client.state !== 'connected', 1000, 'disconnected');
+    await eventually(() => client.state !== 'connected', 1000, 'disconnected');
     expect(reasons).toEqual(['disconnect notice: The system is being shut down.']);
-    await waitUntil(() => first.socket.destroyed || first.socket.readableEnded, 1000, 'the client to close');
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'the reconnect');
+    await eventually(() => first.socket.destroyed || first.socket.readableEnded, 1000, 'the client to close');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'the reconnect');
   });
 
   it('gives up a handshake that never completes and retries', async () => {
@@ -157,24 +185,24 @@ describe('EslClient connection', () => {
     server.mode = 'silent';
     const { client, reasons } = newClient(server.port, { handshakeTimeoutMs: 80 });
     client.start();
-    await waitUntil(() => server.connections >= 2, 3000, 'a second attempt');
+    await eventually(() => server.connections >= 2, 3000, 'a second attempt');
     expect(reasons[0]).toBe('handshake timed out');
     expect(client.lastError).toBeInstanceOf(EslTimeoutError);
     server.mode = 'normal';
-    await waitUntil(() => client.state === 'connected', 3000, 'connected');
+    await eventually(() => client.state === 'connected', 3000, 'connected');
     expect(client.lastError).toBeUndefined();
   });
 
   it('stop(): says exit, rejects pending requests, never reconnects, leaves no timers', async () => {
     const server = await fakeServer();
     server.onApi = () => undefined;
-    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    useFakeClock();
     const { client, reasons } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const pending = client.api('status', { timeoutMs: 5000 });
     const bg = client.bgapi('originate user/1000 &park()', { timeoutMs: 5000 });
-    await waitUntil(() => server.commandLines().includes('api status'));
+    await eventually(() => server.commandLines().includes('api status'));
     const rejected = Promise.all([
       expect(pending).rejects.toBeInstanceOf(EslDisconnectedError),
       expect(bg).rejects.toBeInstanceOf(EslDisconnectedError),
@@ -184,66 +212,55 @@ describe('EslClient connection', () => {
     expect(client.state).toBe('disconnected');
     expect(reasons).toEqual(['client stopped']);
     expect(client.pending).toEqual({ queued: 0, awaitingReply: false, jobs: 0 });
-    await waitUntil(() => server.last!.commands.some((c) => c.line === 'exit'), 1000, 'exit');
-    await sleep(150);
+    await eventually(() => server.last!.commands.some((c) => c.line === 'exit'), 1000, 'exit');
+    // no timer left (unref'd ones included), so nothing can reconnect; a minute later, nothing did
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(server.connections).toBe(1);
-    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(
-      timersBefore,
-    );
+    expect(client.stats.reconnects).toBe(0);
   });
 
   it('stop() during the backoff wait cancels the retry', async () => {
     const server = await fakeServer();
     server.mode = 'rst';
+    useFakeClock();
     const { client } = newClient(server.port, { backoff: { initialMs: 100, maxMs: 100 } });
     client.start();
-    await waitUntil(() => server.connections === 1 && client.state === 'disconnected');
+    await eventually(() => server.connections === 1 && client.state === 'disconnected');
+    expect(vi.getTimerCount()).toBe(1); // the retry
     await client.stop();
-    await sleep(200);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000); // far past the retry's 100 ms
     expect(server.connections).toBe(1);
+    expect(client.stats.reconnects).toBe(0);
   });
 
   it('a node that accepts, subscribes, then drops every session is retried with growing delays', async () => {
     const server = await fakeServer();
-    server.onCommand = (cmd, session) => {
-      if (!cmd.line.startsWith('event json CHANNEL_CREATE')) return false;
-      session.write(fsFrames.eventJsonEnabled());
-      setTimeout(() => session.reset(), 30); // later than the reply (an RST discards unread data)
-      return true;
-    };
     const { client } = newClient(server.port, { backoff: { initialMs: 20, maxMs: 160 } });
     let connects = 0;
-    client.on('connected', () => void connects++);
-    client.start();
-    await sleep(1000);
-    await client.stop();
-    // Short sessions do not reset the backoff (resetAfterMs, 10 s by default): same bound as no session.
-    expect(connects).toBeGreaterThanOrEqual(4);
-    expect(server.connections).toBeLessThanOrEqual(15);
+    // dropped once the client has read the subscription reply (an RST discards unread data)
+    client.on('connected', () => void (connects++, server.last!.reset()));
+    // Short sessions do not reset the backoff (resetAfterMs, 10 s by default): the same delays as no session.
+    expectBackoff(await retryDelays(client, 6), 20, 160);
+    expect(connects).toBe(6);
   });
 
   it('a session that stayed up for resetAfterMs starts the next retry streak from initialMs', async () => {
     const server = await fakeServer();
     const { client } = newClient(server.port, { backoff: { initialMs: 40, maxMs: 4000, resetAfterMs: 100 } });
-    client.start();
-    await waitUntil(() => client.state === 'connected');
-    // Three quick drops: waits of [20,40], [40,80], [80,160] ms.
-    for (let i = 0; i < 3; i++) {
-      const before = server.connections;
-      server.last!.reset();
-      await waitUntil(
-        () => server.connections === before + 1 && client.state === 'connected',
-        3000,
-        'reconnect',
-      );
-    }
-    const quick = server.connectionTimes.at(-1)! - server.connectionTimes.at(-2)!;
-    expect(quick).toBeGreaterThanOrEqual(78);
-    await sleep(120); // now the session is stable
-    const t0 = Date.now();
-    server.last!.reset();
-    await waitUntil(() => client.state === 'connected' && server.connections === 5, 3000, 'reconnect');
-    expect(server.connectionTimes.at(-1)! - t0).toBeLessThan(78); // back to [20,40] ms
+    let connects = 0;
+    client.on('connected', () => {
+      connects++;
+      // three sessions dropped at once; the fourth after it stayed up for resetAfterMs (fake time)
+      if (connects <= 3) server.last!.reset();
+      else if (connects === 4) void vi.advanceTimersByTimeAsync(100).then(() => server.last!.reset());
+    });
+    // Three quick drops: waits of [20,40], [40,80], [80,160] ms; the stable session: [20,40] again.
+    const [first, second, third, afterStable] = await retryDelays(client, 4);
+    expectBackoff([first!, second!, third!], 40, 4000);
+    expect(afterStable).toBeGreaterThanOrEqual(20);
+    expect(afterStable).toBeLessThanOrEqual(41);
   });
 
   it('a refused subscription ends the attempt and is retried', async () => {
@@ -256,7 +273,7 @@ describe('EslClient connection', () => {
     };
     const { client, reasons } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'second attempt');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'second attempt');
     expect(reasons).toEqual(['subscription refused']);
   });
 
@@ -265,29 +282,40 @@ describe('EslClient connection', () => {
     server.onCommand = (cmd) => cmd.line === 'exit'; // swallowed, no reply, no close
     const { client } = newClient(server.port);
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const t0 = Date.now();
     await client.stop();
     expect(Date.now() - t0).toBeLessThan(1500);
-    await waitUntil(() => server.last!.socket.destroyed || server.last!.socket.readableEnded, 1000, 'closed');
+    await eventually(
+      () => server.last!.socket.destroyed || server.last!.socket.readableEnded,
+      1000,
+      'closed',
+    );
   });
 
   it('killing the server during a request rejects it at once; the client reconnects when it is back', async () => {
     const server = await fakeServer();
     server.onApi = (cmd) => (cmd === 'slow' ? undefined : `+OK ${cmd}\n`);
-    const { client } = newClient(server.port, { backoff: { initialMs: 20, maxMs: 80 } });
+    useFakeClock();
+    const { client, states } = newClient(server.port, { backoff: { initialMs: 20, maxMs: 80 } });
     client.start();
-    await waitUntil(() => client.state === 'connected');
+    await eventually(() => client.state === 'connected');
     const slow = client.api('slow', { timeoutMs: 3000 });
-    await waitUntil(() => server.commandLines().includes('api slow'));
-    const t0 = Date.now();
+    await eventually(() => server.commandLines().includes('api slow'));
     await server.kill();
+    // the fake clock stands still: the rejection is the drop's, not the 3 s timeout's
     await expect(slow).rejects.toBeInstanceOf(EslDisconnectedError);
-    expect(Date.now() - t0).toBeLessThan(500);
-    await sleep(150);
-    expect(client.state).not.toBe('connected');
+    // the first retry (within 20 ms) finds the server still down
+    const before = states.length;
+    await vi.advanceTimersByTimeAsync(20);
+    await eventually(() => states.length >= before + 2, 3000, 'the refused retry');
+    expect(states.slice(before)).toEqual(['connecting', 'disconnected']);
     await server.listen(); // same port
-    await waitUntil(() => client.state === 'connected', 3000, 'the reconnect');
+    await eventually(
+      async () => (await vi.advanceTimersByTimeAsync(10), client.state === 'connected'),
+      3000,
+      'the reconnect',
+    );
     await expect(client.api('fast')).resolves.toBe('+OK fast\n');
   });
 });

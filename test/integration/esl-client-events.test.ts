@@ -6,7 +6,8 @@ import esl from 'modesl';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient } from '../../src/esl/client.js';
 import type { EslEvent } from '../../src/esl/events.js';
-import { captureLogger, FakeEslServer, fsFrames, sleep, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer, fsFrames, sleep } from '../helpers/fake-esl-server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -28,7 +29,7 @@ async function connectedPair() {
   const events: EslEvent[] = [];
   client.on('event', (e) => void events.push(e));
   client.start();
-  await waitUntil(() => client.state === 'connected', 3000, 'connected');
+  await eventually(() => client.state === 'connected', 3000, 'connected');
   return { server, client, log, events, session: server.last! };
 }
 
@@ -37,7 +38,7 @@ describe('EslClient events', () => {
     const { client, events, session } = await connectedPair();
     expect(client.lastEventAt).toBeUndefined();
     session.write(fsFrames.channelCreateJson());
-    await waitUntil(() => events.length === 1);
+    await eventually(() => events.length === 1);
     expect(events[0]!.name).toBe('CHANNEL_CREATE');
     expect(events[0]!.headers['Unique-ID']).toMatch(/^[0-9a-f-]{36}$/);
     expect(client.stats.eventsReceived).toBe(1);
@@ -56,7 +57,7 @@ describe('EslClient events', () => {
         fsFrames.channelCreateJson(), // and a good one after all that
       ]),
     );
-    await waitUntil(() => events.length === 1);
+    await eventually(() => events.length === 1);
     expect(client.stats.decodeErrors).toBe(4);
     expect(client.stats.eventsReceived).toBe(1);
     expect(client.state).toBe('connected');
@@ -68,7 +69,7 @@ describe('EslClient events', () => {
     const { client, events, session } = await connectedPair();
     session.write(fsFrames.channelCreatePlain('Jos%E9'));
     session.write(fsFrames.channelCreatePlain('Jos%C3%A9'));
-    await waitUntil(() => events.length === 2);
+    await eventually(() => events.length === 2);
     // The shared decoder keeps an undecodable byte as sent rather than losing the event.
     expect(events[0]!.headers['Caller-Caller-ID-Name']).toBe('Jos%E9');
     expect(events[1]!.headers['Caller-Caller-ID-Name']).toBe('José');
@@ -87,7 +88,7 @@ describe('EslClient events', () => {
     const reasons: string[] = [];
     client.on('disconnected', (r) => void reasons.push(r));
     session.write('Content-Length: 12x\nContent-Type: text/event-json\n\n{}');
-    await waitUntil(() => server.connections === 2 && client.state === 'connected', 3000, 'reconnect');
+    await eventually(() => server.connections === 2 && client.state === 'connected', 3000, 'reconnect');
     expect(client.stats.decodeErrors).toBe(1);
     expect(reasons).toEqual(['unframeable byte stream']);
     const lost = log.entries().find((e) => e['msg'] === 'ESL connection lost');
@@ -97,7 +98,7 @@ describe('EslClient events', () => {
   it('an oversized header block without an end is cut off, not buffered forever', async () => {
     const { server, client, session } = await connectedPair();
     session.write(`X-Junk: ${'a'.repeat(70 * 1024)}`);
-    await waitUntil(() => server.connections === 2 && client.state === 'connected', 3000, 'reconnect');
+    await eventually(() => server.connections === 2 && client.state === 'connected', 3000, 'reconnect');
     expect(client.stats.decodeErrors).toBe(1);
   });
 
@@ -105,7 +106,7 @@ describe('EslClient events', () => {
     const { client, session, events } = await connectedPair();
     session.write('Content-Type: text/rude-rejection\nContent-Length: 3\n\nno\n');
     session.write(fsFrames.channelCreateJson());
-    await waitUntil(() => events.length === 1);
+    await eventually(() => events.length === 1);
     expect(client.state).toBe('connected');
   });
 });
@@ -123,8 +124,8 @@ describe('EslClient listener isolation', () => {
     });
     client.on('event', (e) => void seen.push(e.name));
     for (let i = 0; i < 3; i++) session.write(fsFrames.channelCreateJson());
-    await waitUntil(() => seen.length === 3);
-    await waitUntil(() => client.stats.listenerErrors === 6, 1000, 'six listener errors');
+    await eventually(() => seen.length === 3);
+    await eventually(() => client.stats.listenerErrors === 6, 1000, 'six listener errors');
     expect(client.state).toBe('connected');
     await expect(client.api('version')).resolves.toContain('FreeSWITCH Version');
     const errors = log.entries().filter((e) => e['msg'] === 'ESL client listener threw; isolated');
@@ -146,7 +147,7 @@ describe('EslClient listener isolation', () => {
       throw new Error('connected listener bug');
     });
     server.last!.reset();
-    await waitUntil(() => connects === 1 && client.state === 'connected', 3000, 'reconnect');
+    await eventually(() => connects === 1 && client.state === 'connected', 3000, 'reconnect');
     // disconnected, connecting, connected (state) + disconnected + connected
     expect(client.stats.listenerErrors).toBe(5);
   });
@@ -160,7 +161,7 @@ describe('EslClient listener isolation', () => {
     client.off('event', listener);
     expect(client.listenerCount('event')).toBe(1);
     session.write(fsFrames.channelCreateJson());
-    await waitUntil(() => events.length === 1);
+    await eventually(() => events.length === 1);
     await sleep(10);
     expect(extra).toHaveLength(0);
   });

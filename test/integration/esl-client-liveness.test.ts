@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient, type EslClientOptions } from '../../src/esl/client.js';
 import { EslDisconnectedError, isOutcomeUnknown } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, fsFrames, sleep, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer, fsFrames, sleep } from '../helpers/fake-esl-server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -30,7 +31,7 @@ async function connectedPair(extra: Partial<EslClientOptions> = {}) {
   client.on('disconnected', (r) => void reasons.push(r));
   cleanup.push(() => client.stop());
   client.start();
-  await waitUntil(() => client.state === 'connected', 3000, 'connected');
+  await eventually(() => client.state === 'connected', 3000, 'connected');
   return { server, client, log, reasons };
 }
 
@@ -47,7 +48,7 @@ describe('EslClient liveness', () => {
     const session = server.last!;
     const beat = setInterval(() => session.write(fsFrames.heartbeatJson()), 50);
     cleanup.push(async () => clearInterval(beat));
-    await waitUntil(() => names.filter((n) => n === 'HEARTBEAT').length >= 20, 5000, '20 heartbeats');
+    await eventually(() => names.filter((n) => n === 'HEARTBEAT').length >= 20, 5000, '20 heartbeats');
     expect(reasons).toEqual([]);
     expect(client.state).toBe('connected');
     expect(server.connections).toBe(1);
@@ -55,8 +56,8 @@ describe('EslClient liveness', () => {
 
   it('no HEARTBEAT but the probe is answered: the session stays (heartbeats may be slower)', async () => {
     const { server, client, reasons, log } = await connectedPair();
-    await waitUntil(() => server.commandLines().includes('api status'), 3000, 'the probe');
-    await waitUntil(
+    await eventually(() => server.commandLines().includes('api status'), 3000, 'the probe');
+    await eventually(
       () => log.text().includes('no HEARTBEAT from FreeSWITCH in time, but it answered a probe'),
       3000,
       'the warning',
@@ -68,11 +69,11 @@ describe('EslClient liveness', () => {
   it('no HEARTBEAT and no answer to the probe: dropped, then a fresh session', async () => {
     const { server, client, reasons } = await connectedPair();
     server.onApi = (cmd) => (cmd === 'status' ? undefined : `+OK ${cmd}\n`); // a frozen FreeSWITCH
-    await waitUntil(() => reasons.length === 1, 3000, 'the drop');
+    await eventually(() => reasons.length === 1, 3000, 'the drop');
     expect(reasons[0]).toMatch(/^no HEARTBEAT for \d+\.\d s and no answer to a probe within 1000 ms$/);
     expect(client.stats).toMatchObject({ livenessFailures: 1, stuckRequests: 0 });
     expect(client.lastDisconnectReason).toBe(reasons[0]);
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
     expect(client.lastDisconnectReason).toBeUndefined();
   });
 
@@ -90,7 +91,7 @@ describe('EslClient liveness', () => {
       expect(err).toBeInstanceOf(EslDisconnectedError);
       expect(isOutcomeUnknown(err)).toBe(false);
     }
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
     await expect(client.api('status')).resolves.toBe('+OK status\n');
     const written = server.commandLines().filter((l) => /^(api|bgapi) /.test(l));
     expect(written).toEqual(['api conference demo mute 13', 'api status']);
@@ -103,9 +104,9 @@ describe('EslClient liveness', () => {
     cleanup.push(async () => clearInterval(beat));
     server.onApi = () => undefined;
     const pending = client.api('conference demo list', { timeoutMs: 10_000 }).catch((e: unknown) => e);
-    await waitUntil(() => server.commandLines().includes('api conference demo list'), 2000, 'the request');
+    await eventually(() => server.commandLines().includes('api conference demo list'), 2000, 'the request');
     session.write(fsFrames.shutdownPlain());
-    await waitUntil(() => client.state === 'disconnected', 2000, 'disconnected');
+    await eventually(() => client.state === 'disconnected', 2000, 'disconnected');
     expect(reasons).toEqual(['FreeSWITCH is shutting down (SHUTDOWN event)']);
     expect(isOutcomeUnknown(await pending)).toBe(true); // it was written: FreeSWITCH may have run it
     await sleep(200); // ten backoff periods: a client that did not wait would have reconnected
@@ -114,7 +115,7 @@ describe('EslClient liveness', () => {
     clearInterval(beat);
     session.write(fsFrames.shutdownNotice());
     session.end();
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
   });
 
   it('SHUTDOWN from a FreeSWITCH that never closes: the socket is given up after the linger time', async () => {
@@ -124,9 +125,9 @@ describe('EslClient liveness', () => {
     });
     const session = server.last!;
     session.write(fsFrames.shutdownPlain());
-    await waitUntil(() => client.state === 'disconnected', 2000, 'disconnected');
-    await waitUntil(() => session.socket.destroyed || session.socket.readableEnded, 3000, 'given up');
-    await waitUntil(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
+    await eventually(() => client.state === 'disconnected', 2000, 'disconnected');
+    await eventually(() => session.socket.destroyed || session.socket.readableEnded, 3000, 'given up');
+    await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
   });
 
   it('a stopped peer that accepted the TCP connection is waited for, not retried: resumes at once', async () => {
@@ -143,11 +144,11 @@ describe('EslClient liveness', () => {
     });
     cleanup.push(() => client.stop());
     client.start();
-    await waitUntil(() => server.connections === 1, 2000, 'the TCP connection');
+    await eventually(() => server.connections === 1, 2000, 'the TCP connection');
     await sleep(300); // three connect timeouts: the handshake wait (60 s) is what applies now
     expect(server.connections).toBe(1);
     expect(client.state).toBe('connecting');
     server.last!.write(fsFrames.authRequest()); // FreeSWITCH resumes
-    await waitUntil(() => client.state === 'connected', 2000, 'connected');
+    await eventually(() => client.state === 'connected', 2000, 'connected');
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient } from '../../src/esl/client.js';
 import type { EslNodeConfig } from '../../src/esl/client-types.js';
 import { EslPool } from '../../src/esl/pool.js';
-import { captureLogger, FakeEslServer, waitUntil } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer } from '../helpers/fake-esl-server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -29,7 +30,7 @@ describe('EslPool', () => {
     expect(pool.all().map((c) => c.nodeId)).toEqual(nodes.map((n) => n.id));
     expect(pool.get('nowhere:1')).toBeUndefined();
     pool.start();
-    await waitUntil(() => pool.all().every((c) => c.state === 'connected'), 3000, 'both connected');
+    await eventually(() => pool.all().every((c) => c.state === 'connected'), 3000, 'both connected');
     await expect(pool.get(nodes[1]!.id)!.api('status')).resolves.toBe('node 1 says status\n');
     await expect(pool.get(nodes[0]!.id)!.api('status')).resolves.toBe('node 0 says status\n');
     await pool.stop();

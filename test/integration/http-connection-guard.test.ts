@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionGuard, HTTP_SERVER_OPTIONS } from '../../src/net/connection-guard.js';
-import { capturedLogger, eventually } from '../helpers/daemon-harness.js';
+import { capturedLogger } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 
 interface Fixture {
   server: Server;

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as Passwords from '../../src/domain/passwords.js';
 import { STORE_FILE_NAME } from '../../src/store/json-file-store.js';
 import { digestAuthorization, digestChallenges, type Algorithm } from '../helpers/digest-client.js';
-import { capturedLogger, eventually } from '../helpers/daemon-harness.js';
+import { capturedLogger } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { basic, createHttpFixture, PASSWORDS, USERS, type HttpFixture } from '../helpers/http.js';
 
 const verifyCalls = vi.hoisted(() => ({ count: 0 }));

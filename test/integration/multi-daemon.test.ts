@@ -6,7 +6,7 @@
 // from TRUSTED_PROXIES is the client on both); a saved PIN reaches FreeSWITCH once; /health shows the
 // store.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { startDaemonPair, type DaemonPair } from '../helpers/daemon-pair.js';
 import { basic, PASSWORDS } from '../helpers/http.js';
 import { postgresTestsRun, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';

@@ -9,7 +9,7 @@ import { DEFAULT_GUARD_OPTIONS, type GuardOptions } from '../../src/http/auth-gu
 import { PENDING_MS, SharedLoginThrottle } from '../../src/http/shared-login-throttle.js';
 import { migrate, MIGRATIONS } from '../../src/store/pg-migrations.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
-import { eventually } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { at, loginThrottleContract } from '../helpers/login-throttle-contract.js';
 import { postgresTestsRun, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { contractUser } from '../helpers/store-contract.js';

@@ -17,13 +17,13 @@ import { callProgress } from '../../src/state/call-progress.js';
 import { applyChannelEvent, createCallState } from '../../src/state/calls.js';
 import { compareCalls, eventDifferences, header, readTranscript, replay } from '../helpers/sim-replay.js';
 import { parseJsonEventBody, shapeOf } from '../helpers/transcript-compare.js';
-import { transcriptExists } from '../helpers/transcripts.js';
+import { transcriptTestsRun } from '../helpers/transcripts.js';
 
 const NAME = 'click-to-call-dialplan-ext';
 /** The switch's heartbeat runs on its own timer since start, not on anything the recording did. */
 const notHeartbeat = (e: SimEvent): boolean => header(e, 'Event-Name') !== 'HEARTBEAT';
 
-describe.runIf(transcriptExists(NAME))(
+describe.runIf(transcriptTestsRun(NAME))(
   'second set: click-to-call whose answered leg runs an extension',
   () => {
     it('the same channel events (caller profile flipped only at the hang-up) and the same replies', async () => {

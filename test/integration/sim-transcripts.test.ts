@@ -14,7 +14,7 @@ import {
   replay,
 } from '../helpers/sim-replay.js';
 import { shapeOf } from '../helpers/transcript-compare.js';
-import { transcriptExists } from '../helpers/transcripts.js';
+import { transcriptTestsRun } from '../helpers/transcripts.js';
 
 // ---------- the conference scenario ----------
 
@@ -58,7 +58,7 @@ function compareSequences(expected: SimEvent[], actual: SimEvent[]): string[] {
   return problems;
 }
 
-describe.runIf(transcriptExists('conference-plain'))('conference transcripts', () => {
+describe.runIf(transcriptTestsRun('conference-plain'))('conference transcripts', () => {
   for (const [name, memberId] of [
     ['conference-plain', 13],
     ['conference-json', 21],
@@ -89,7 +89,7 @@ function replyProblems(expected: string[], actual: string[]): string[] {
   return problems;
 }
 
-describe.runIf(transcriptExists('api-responses'))('api-responses transcript', () => {
+describe.runIf(transcriptTestsRun('api-responses'))('api-responses transcript', () => {
   it('answers every api command like FreeSWITCH, and fires the same BACKGROUND_JOBs', async () => {
     const expected = readTranscript('api-responses');
     // Before the recording, another connection set up `demo` with Alice (&conference), Bob and Carol
@@ -128,7 +128,7 @@ describe.runIf(transcriptExists('api-responses'))('api-responses transcript', ()
 
 // ---------- the comparison can fail ----------
 
-describe.runIf(transcriptExists('conference-plain'))('the transcript comparison', () => {
+describe.runIf(transcriptTestsRun('conference-plain'))('the transcript comparison', () => {
   it('reports a dropped header, a reordered header, a changed value and a changed reply', async () => {
     const expected = readTranscript('conference-plain');
     const actual = await replay('conference-plain', { memberId: 13 });
@@ -173,7 +173,7 @@ const modelled = (e: SimEvent): boolean =>
   !VOICEMAIL_CALLER.test(header(e, 'Channel-Name') ?? '') &&
   !/voicemail/.test(header(e, 'Channel-Name') ?? '');
 
-describe.runIf(transcriptExists('calls-plain'))('call transcripts', () => {
+describe.runIf(transcriptTestsRun('calls-plain'))('call transcripts', () => {
   for (const name of ['calls-plain', 'calls-json'] as const) {
     it(`${name}: the same channel events, in the same order, with the same headers`, async () => {
       const expected = readTranscript(name);

@@ -7,7 +7,7 @@ import { newConference } from '../../src/domain/conferences.js';
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/pg-migrations.js';
 import { StoreOpenError, StoreUnavailableError, type StoreChange } from '../../src/store/store.js';
-import { eventually } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { postgresTestsRun, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { contractUser, storeContract } from '../helpers/store-contract.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';

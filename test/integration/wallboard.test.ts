@@ -1,7 +1,7 @@
 // The wallboard in a real browser (Debian's chromium driven by playwright-core) against the whole
 // daemon and the simulated FreeSWITCH: the page logs in with HTTP Basic, shows a call the simulator
 // starts and removes it when the call ends, and shows a member's talking flag change.
-// In CI (CI=true) it always runs and FAILS without chromium (.ci/run installs it). On a developer's
+// In CI (CI set) it always runs and FAILS without chromium (.ci/run installs it). On a developer's
 // machine without chromium it is not run, with a notice: `npm test` needs nothing but Node and npm.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/daemon-harness.js';
 import { USERS } from '../helpers/http.js';
+import { requirementMet } from '../helpers/requirements.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARGS = [
@@ -23,11 +24,11 @@ const ARGS = [
 ];
 
 /** CI must prove the page in a browser; elsewhere a missing chromium only costs this one file. */
-const RUN_IN_BROWSER = process.env['CI'] === 'true' || existsSync(CHROMIUM);
-if (!RUN_IN_BROWSER)
-  console.warn(
-    `wallboard browser tests NOT RUN: no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); CI always runs them`,
-  );
+const RUN_IN_BROWSER = requirementMet(
+  'wallboard browser tests',
+  existsSync(CHROMIUM),
+  `no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+);
 
 let browser: Browser | undefined;
 let h: Harness | undefined;

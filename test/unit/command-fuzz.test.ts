@@ -8,6 +8,7 @@ import { CONFERENCE_COMMANDS } from '../../src/domain/commands.js';
 import { conferenceCommandLine, parseConferenceCommand } from '../../src/domain/conference-command.js';
 import { KNOWN_USERS_ONLY } from '../../src/domain/dial-policy.js';
 import { makeCommandContext } from '../helpers/command-context.js';
+import { enc, HOSTILE_ATOMS, HOSTILE_CHARS, hostileCommandTails } from '../helpers/hostile-command-urls.js';
 import { prng } from '../helpers/prng.js';
 
 // ---- independent checker: what each command's final line may look like -----------------------
@@ -119,6 +120,7 @@ const VALID_TAILS = [
   'stop&last&13',
 ];
 
+/** Plausible arguments against `demo` (members 13-20); the helper adds its hostile atoms. */
 const ATOMS = [
   '13',
   '0',
@@ -177,121 +179,6 @@ const ATOMS = [
   'sip:401@example.com',
   'sip:bob@evil.org',
   'sips:401@example.com',
-  // hostile
-  '\r\n',
-  '\r',
-  '\n',
-  '\0',
-  '\t',
-  '\u0085',
-  '\u2028',
-  '\u202e',
-  '\u200b',
-  '\ufeff',
-  '\x1b[2J',
-  '%0D%0A',
-  '%0d%0a',
-  '%00',
-  '%250D%250A',
-  '%25%30%44',
-  '{x}',
-  '{origination_caller_id_number=666}',
-  '[leg_timeout=1]',
-  '<x=1>',
-  '.',
-  '..',
-  '%2E',
-  '%2e%2e',
-  '../',
-  '..%2F',
-  '%2e%2e%2f',
-  '/etc/passwd',
-  '\\',
-  "'",
-  '"',
-  '$',
-  '${system(id)}',
-  '$${x}',
-  '&',
-  '%26',
-  '|',
-  ',',
-  ':_:',
-  ';',
-  ' ',
-  '%20',
-  '+',
-  '%',
-  '%Z',
-  '%C3',
-  '%FF',
-  '😀',
-  '\ud83d',
-  '２００',
-  '١٢٣',
-  'x'.repeat(300),
-  '9'.repeat(5000),
-  'api status',
-  'bgapi originate',
-  'exit',
-  'sofia/internal/a@b,user/1',
-  'user/1|user/2',
-  'http://evil/x.wav',
-  'say:en:x',
-  'file_string://a!b',
-  '\u0000api status\n\n',
-];
-
-/** encodeURIComponent that leaves a lone surrogate raw (it cannot be encoded; it can still arrive raw). */
-const enc = (text: string): string => {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return text;
-  }
-};
-
-const HOSTILE_CHARS = [
-  '{',
-  '}',
-  '[',
-  ']',
-  '<',
-  '>',
-  '\r',
-  '\n',
-  '\0',
-  '\t',
-  '\u0085',
-  '\u2028',
-  '\u202e',
-  '\u200b',
-  ',',
-  '|',
-  ':',
-  ';',
-  "'",
-  '"',
-  '\\',
-  '$',
-  '%',
-  '&',
-  ' ',
-  '/',
-  '..',
-  '@',
-  '=',
-  '#',
-  '*',
-  '+',
-  '!',
-  '?',
-  '(',
-  ')',
-  '^',
-  '~',
-  '`',
-  'é',
 ];
 
 const COMMAND_NAMES = [
@@ -303,69 +190,9 @@ const COMMAND_NAMES = [
   'get',
 ];
 
-function generator(seed: number) {
-  const rnd = prng(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
-  const encodeSome = (text: string): string =>
-    [...text]
-      .map((ch) =>
-        rnd() < 0.3 ? enc(ch).replace(/%[0-9A-F]{2}/g, (h) => (rnd() < 0.5 ? h.toLowerCase() : h)) : ch,
-      )
-      .join('');
-  const transform = (text: string): string => {
-    const r = rnd();
-    if (r < 0.3) return text;
-    if (r < 0.6) return enc(text);
-    if (r < 0.7) return enc(enc(text));
-    if (r < 0.9) return encodeSome(text);
-    return text.toUpperCase();
-  };
-  const atom = (): string => {
-    const n = 1 + Math.floor(rnd() * 3);
-    return Array.from({ length: n }, () => pick(ATOMS)).join(
-      rnd() < 0.5 ? '' : pick(['/', '.', '-', ' ', '@']),
-    );
-  };
-  const insertChar = (tail: string): string => {
-    // One structural or control character, raw or encoded, somewhere inside a valid command.
-    const parts = tail.split('&');
-    const j = Math.floor(rnd() * parts.length);
-    const p = parts[j] ?? '';
-    const at = Math.floor(rnd() * (p.length + 1));
-    const ch = pick(HOSTILE_CHARS);
-    const r = rnd();
-    const written = r < 0.4 ? ch : r < 0.8 ? enc(ch) : enc(enc(ch));
-    parts[j] = p.slice(0, at) + written + p.slice(at);
-    return parts.join('&');
-  };
-  return (): string => {
-    const r = rnd();
-    if (r < 0.3) return insertChar(pick(VALID_TAILS));
-    if (r < 0.5) {
-      // A valid command with one argument replaced, inserted into, corrupted or dropped.
-      const parts = pick(VALID_TAILS).split('&');
-      const i = Math.floor(rnd() * (parts.length + 1));
-      const mode = rnd();
-      if (mode < 0.4 && i > 0 && i < parts.length) parts[i] = transform(atom());
-      else if (mode < 0.6) parts.splice(i, 0, transform(atom()));
-      else if (mode < 0.8) {
-        const j = Math.floor(rnd() * parts.length);
-        const p = parts[j] ?? '';
-        const at = Math.floor(rnd() * (p.length + 1));
-        parts[j] = p.slice(0, at) + transform(pick(ATOMS)) + p.slice(at);
-      } else parts.pop();
-      return parts.join('&');
-    }
-    if (r < 0.6) return pick(VALID_TAILS);
-    // Random command, random arity (including absurd ones), random atoms.
-    const arity = rnd() < 0.9 ? Math.floor(rnd() * 5) : Math.floor(rnd() * 40);
-    const name = rnd() < 0.9 ? pick(COMMAND_NAMES) : transform(atom());
-    return [
-      rnd() < 0.1 ? transform(name) : name,
-      ...Array.from({ length: arity }, () => transform(atom())),
-    ].join('&');
-  };
-}
+/** The shared hostile generator (test/helpers/hostile-command-urls.ts) in this test's world. */
+const generator = (seed: number) =>
+  hostileCommandTails(prng(seed), { validTails: VALID_TAILS, atoms: ATOMS, commandNames: COMMAND_NAMES });
 
 const CONTROL_OR_STRUCTURE = /[\p{Cc}\u2028\u2029{}[\]]/u;
 
@@ -474,7 +301,7 @@ describe('click-to-call {to} fuzz', () => {
     let accepted = 0;
     for (let n = 0; n < 5_000; n += 1) {
       const text = pick(shapes)(
-        Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => pick(ATOMS)).join(''),
+        Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => pick([...ATOMS, ...HOSTILE_ATOMS])).join(''),
       );
       const raw = rnd() < 0.5 ? enc(text) : rnd() < 0.5 ? text : enc(enc(text));
       try {

@@ -204,6 +204,22 @@ describe('Dockerfiles', () => {
     }
   });
 
+  it('the image carries the build output (daemon and wallboard files), no sources, simulator or demo', () => {
+    const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const copied = [...final.matchAll(/^COPY (.+)$/gm)].map((m) => m[1]!);
+    expect(copied).toEqual([
+      '--from=build /app/package.json ./package.json',
+      '--from=build /app/node_modules ./node_modules',
+      '--from=build /app/dist ./dist',
+    ]);
+    // dist/ is what `npm run build` makes (build-output.test.ts checks it leaves out src/sim and src/demo)
+    const build = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '));
+    expect(build).toMatch(/^RUN npm run build /m);
+    expect(build).toMatch(/^COPY tsconfig\.json tsconfig\.build\.json \.\/$/m);
+    expect(build).toMatch(/^COPY scripts \.\/scripts$/m);
+    expect(final).not.toMatch(/\bsrc\b|\bsim\b|\bdemo\b/);
+  });
+
   it('FreeSWITCH is built with exactly the modules freeswitch/modules.conf.xml loads', () => {
     const fsDockerfile = read(join(DOCKER, 'freeswitch.Dockerfile'));
     const built = [...fsDockerfile.matchAll(/\b[a-z_]+\/(mod_[a-z0-9_]+)\b/g)].map((m) => m[1]!).sort();

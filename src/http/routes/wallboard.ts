@@ -1,6 +1,7 @@
 // GET /wallboard: a live page of the calls and conferences the logged-in user may see (an admin: all),
-// drawn from the event stream. Plain HTML/CSS/JS from src/wallboard, read once at start-up (from
-// src/ both when running the TypeScript and the build in dist/, which sits at the same depth).
+// drawn from the event stream. Plain HTML/CSS/JS from src/wallboard, read once at start-up from the
+// wallboard/ folder beside http/: src/wallboard under tsx, dist/wallboard in the build (npm run build
+// copies it there).
 // Behind HTTP Basic like every resource: the browser asks for the login once and sends it with the
 // page's assets and its WebSocket upgrade.
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import type { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from '../context.js';
 
-const ASSET_DIR = new URL('../../../src/wallboard/', import.meta.url);
+export const WALLBOARD_ASSET_DIR = new URL('../../wallboard/', import.meta.url);
 
 const ASSETS = {
   '/wallboard': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -29,7 +30,7 @@ const SECURITY_HEADERS = {
 
 export function registerWallboardRoutes(app: Hono<AppEnv>, _deps: AppDeps): void {
   for (const [path, asset] of Object.entries(ASSETS)) {
-    const body = readFileSync(new URL(asset.file, ASSET_DIR), 'utf8');
+    const body = readFileSync(new URL(asset.file, WALLBOARD_ASSET_DIR), 'utf8');
     app.get(path, (c) => c.body(body, 200, { ...SECURITY_HEADERS, 'Content-Type': asset.type }));
   }
 }
