@@ -9,8 +9,9 @@
 import { UserAgent } from 'sip.js';
 import type { DialPolicy } from './dial-policy.js';
 import { checkDialString, isSafeHost } from './dial-policy.js';
-import type { Check } from './url-decoding.js';
-import { decodeUrlComponentOnce, fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
+import { decodeUrlComponentOnce } from './url-decoding.js';
 
 export type CallTarget =
   | { kind: 'extension'; user: string }

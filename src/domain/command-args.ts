@@ -3,8 +3,9 @@
 // Ranges follow FreeSWITCH's mod_conference (conference_api.c): volumes are clamped to -4..4 by
 // switch_normalize_volume, energy steps with up/down stop at 0 and 1800, member ids are uint32 read
 // with atoi (0 means "not an id").
-import type { Check } from './url-decoding.js';
-import { fail, hasControlChars, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
+import { hasControlChars } from './url-decoding.js';
 
 export type { Check };
 

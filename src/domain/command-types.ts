@@ -4,8 +4,8 @@
 import type { Grammar, LevelChange, MemberTarget } from './command-args.js';
 import type { CallerId, DialDestination, DialPolicy } from './dial-policy.js';
 import type { OutcallContext } from './member-flags.js';
-import type { Check } from './url-decoding.js';
-import { fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
 
 export type MemberCommandName = 'mute' | 'unmute' | 'tmute' | 'deaf' | 'undeaf' | 'kick' | 'hup';
 

@@ -44,8 +44,8 @@ import { outcallDialString } from './member-flags.js';
 import { resolveInviteTarget } from './invite-target.js';
 import { checkDaemonRecording, namedRecordingPath, recordingFileName, recordingPath } from './recording.js';
 import { resolveSound } from './sounds.js';
-import type { Check } from './url-decoding.js';
-import { fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
 
 /**
  * How long `dial` may take: FreeSWITCH waits for the outcome, up to its 60 s originate timeout.

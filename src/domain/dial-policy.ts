@@ -3,8 +3,8 @@
 // must be a plain dial string (endpoint/segments[@host[:port]]) that matches an admin-configured
 // pattern. A dial string never carries {var=...} or [var=...] blocks, `,` `|` (parallel/serial
 // forks), `:_:` failover, quotes, spaces or anything else FreeSWITCH would read as structure.
-import type { Check } from './url-decoding.js';
-import { fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
 
 // The store's own grammars for user names and IM ids: one definition, in users.ts.
 import { IM_ID_RE, USER_NAME_RE } from './users.js';

@@ -9,8 +9,8 @@
 import { parseDecodedCallTarget, routeCallTarget } from './call-target.js';
 import type { DialPolicy } from './dial-policy.js';
 import { checkDialString, isSafeHost, USER_NAME_RE, userDialString } from './dial-policy.js';
-import type { Check } from './url-decoding.js';
-import { fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
 
 export interface InviteContext {
   /** SIP domain of the users (`FS_DOMAIN`). */

@@ -4,8 +4,8 @@
 // `record <filename>`): that plain name in the same directory, never a path (see recordingFileName).
 import { isSafeConferenceName } from './command-args.js';
 import { isSafeAbsoluteDir } from './sounds.js';
-import type { Check } from './url-decoding.js';
-import { fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

@@ -1,8 +1,8 @@
 // What `play` may play: a sound file under the configured sound directory, named relatively, or a
 // tone/silence generator with a strict grammar. FreeSWITCH's play accepts far more (absolute paths,
 // http://, shout://, say:, file_string:// chains, {var=...} prefixes); none of that is reachable here.
-import type { Check } from './url-decoding.js';
-import { fail, ok } from './url-decoding.js';
+import type { Check } from './check.js';
+import { fail, ok } from './check.js';
 
 export const MAX_SOUND_NAME = 200;
 const MAX_SOUND_DEPTH = 8;

@@ -1,11 +1,7 @@
 // Strict, single percent-decoding of one piece of a URL path. Hostile input is the normal case here:
 // a malformed escape or a control character is an error, never "kept as sent" (unlike safeUrlDecode
 // in esl/events.ts, which must tolerate whatever FreeSWITCH puts in event headers).
-
-export type Check<T> = { ok: true; value: T } | { ok: false; error: string };
-
-export const ok = <T>(value: T): Check<T> => ({ ok: true, value });
-export const fail = <T = never>(error: string): Check<T> => ({ ok: false, error });
+import { fail, ok, type Check } from './check.js';
 
 /**
  * Characters that must never reach FreeSWITCH: every C0/C1 control (CR, LF, NUL, TAB, ESC, DEL, NEL...)
