@@ -11,6 +11,9 @@ import type { ChannelFacts } from './channel-user.js';
 import type { Headers } from './event-fields.js';
 import { eventTime, flag, id, int, keep, keepOptional, detach, text } from './event-fields.js';
 import { ENERGY_RANGE, applyMemberAction } from './conference-actions.js';
+import type { Member } from './member.js';
+
+export type { Member } from './member.js';
 
 export const CONFERENCE_SUBCLASS = 'conference::maintenance';
 
@@ -19,29 +22,6 @@ export interface Recording {
   /** Epoch ms. */
   startedAt: number;
   paused: boolean;
-}
-
-export interface Member {
-  /** FreeSWITCH Member-ID: one counter across all conferences of a node. */
-  id: number;
-  /** The member's channel (Unique-ID). */
-  uuid: string;
-  channelName: string;
-  callerIdNumber: string;
-  callerIdName: string;
-  /** The user this member belongs to (rule in channel-user.ts); undefined when unknown. */
-  user: string | undefined;
-  canHear: boolean;
-  canSpeak: boolean;
-  talking: boolean;
-  floor: boolean;
-  moderator: boolean;
-  muteDetect: boolean;
-  volumeIn: number;
-  volumeOut: number;
-  energyLevel: number;
-  /** Epoch ms. */
-  joinedAt: number;
 }
 
 export interface Conference {
