@@ -108,8 +108,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   directory.listen(events);
   const syncs = new Map<string, NodeSync>();
-  // the pool is built below; the unmuter asks it for a node's client only when an event comes
-  const moderatorUnmuter = new ModeratorUnmuter({ store, esl: { get: (id) => pool.get(id) }, logger });
+  // the pool is built below; the unmuter asks it for a node's client only when a change comes
+  const moderatorUnmuter = new ModeratorUnmuter({ live, store, esl: { get: (id) => pool.get(id) }, logger });
+  live.changes.subscribe(events.onChanges);
+  live.changes.subscribe(moderatorUnmuter.onChanges);
   const pool: EslPool = new EslPool(config.eslNodes, (node) => {
     const client = new EslClient({
       node,
@@ -119,11 +121,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(options.eslBackoff ? { backoff: options.eslBackoff } : {}),
       ...options.eslLiveness,
     });
-    const onChange = (nodeId: string, event: Parameters<typeof events.onChange>[1]) => {
-      events.onChange(nodeId, event);
-      moderatorUnmuter.onEvent(nodeId, event);
-    };
-    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }), onChange }));
+    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }) }));
     return client;
   });
   pool.start();

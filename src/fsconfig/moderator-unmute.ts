@@ -3,13 +3,15 @@
 // member's flags, mute included, before it asks for the PIN, and the PIN only adds the moderator flag
 // afterwards (mod_conference.c conference_function: flags from `+flags{}` and conference_member_flags
 // first, `validate_pin` sets mpin_matched, then the member's mute is decided from those flags and
-// mpin_matched only sets MFLAG_MOD). So when FreeSWITCH reports a moderator joining one of the daemon's
-// conferences muted (add-member, Member-Type moderator, Speak false), the daemon unmutes it quietly.
+// mpin_matched only sets MFLAG_MOD). So when a member joins one of the daemon's conferences as a
+// moderator that cannot speak (add-member with Member-Type moderator, Speak false: the live state's
+// member-joined record and that member's flags), the daemon unmutes it quietly.
 import { toEslLine } from '../domain/esl-line.js';
-import type { EslEvent } from '../esl/events.js';
 import type { EslPool } from '../esl/pool.js';
 import type { Logger } from '../log.js';
-import { CONFERENCE_SUBCLASS } from '../state/conferences.js';
+import type { StateChange } from '../state/changes.js';
+import type { ConferenceState } from '../state/conferences.js';
+import type { LiveState } from '../state/node-state.js';
 import type { Store } from '../store/store.js';
 
 export interface MutedModerator {
@@ -17,20 +19,19 @@ export interface MutedModerator {
   memberId: string;
 }
 
-/** The moderator `event` shows joining muted, if it does. Pure. */
-export function mutedModeratorJoining(event: EslEvent): MutedModerator | undefined {
-  if (event.name !== 'CUSTOM' || event.subclass !== CONFERENCE_SUBCLASS) return undefined;
-  const h = event.headers;
-  if (h['Action'] !== 'add-member' || h['Member-Type'] !== 'moderator' || h['Speak'] !== 'false')
-    return undefined;
-  const conference = h['Conference-Name'];
-  const memberId = h['Member-ID'];
-  if (conference === undefined || memberId === undefined || !/^[1-9][0-9]{0,9}$/.test(memberId))
-    return undefined;
-  return { conference, memberId };
+/** The moderator `change` shows joining muted, if it does, read from the node's live conferences. Pure. */
+export function mutedModeratorJoining(
+  conferences: ConferenceState | undefined,
+  change: StateChange,
+): MutedModerator | undefined {
+  if (change.kind !== 'member' || change.how !== 'joined') return undefined;
+  const member = conferences?.conferences.get(change.conference)?.members.get(change.member);
+  if (member === undefined || !member.moderator || member.canSpeak) return undefined;
+  return { conference: change.conference, memberId: String(member.id) };
 }
 
 export interface ModeratorUnmuteDeps {
+  live: Pick<LiveState, 'node'>;
   store: Pick<Store, 'getConference'>;
   esl: Pick<EslPool, 'get'>;
   logger: Logger;
@@ -44,12 +45,12 @@ export class ModeratorUnmuter {
     this.log = deps.logger.child({ part: 'moderator-unmute' });
   }
 
-  /** For NodeSync's onChange: every event applied to a node's live state. */
-  readonly onEvent = (nodeId: string, event: EslEvent | 'resync'): void => {
-    if (event === 'resync') return;
-    const found = mutedModeratorJoining(event);
-    if (found === undefined) return;
-    this.pending = this.pending.then(() => this.unmute(nodeId, found));
+  /** A listener for the live state's change feed (`live.changes.subscribe(unmuter.onChanges)`). */
+  readonly onChanges = (nodeId: string, changes: readonly StateChange[]): void => {
+    for (const change of changes) {
+      const found = mutedModeratorJoining(this.deps.live.node(nodeId)?.conferences, change);
+      if (found !== undefined) this.pending = this.pending.then(() => this.unmute(nodeId, found));
+    }
   };
 
   /** Resolves when every unmute seen so far has been sent (or given up). */

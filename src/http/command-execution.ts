@@ -122,7 +122,7 @@ export async function executeCommand(
       const sent = await send(deps, conf, cmd, found);
       if (sent.status === 200) {
         const shown = () => liveRecordings(deps, conf.name).some((r) => r.path === path);
-        await untilLiveState(sent.client, shown, settleMs);
+        await untilLiveState(deps.live, shown, settleMs);
       }
       return sent;
     });
@@ -132,7 +132,7 @@ export async function executeCommand(
 
   const sent = await send(deps, conf, cmd, found);
   if (sent.status === 200 && handling === 'record-stop')
-    await untilLiveState(sent.client, () => liveRecordings(deps, conf.name).length === 0, settleMs);
+    await untilLiveState(deps.live, () => liveRecordings(deps, conf.name).length === 0, settleMs);
   if (sent.status === 200 && handling === 'xml-document') {
     const headers = { 'Content-Type': XML_CONTENT_TYPE, 'Cache-Control': 'no-store' };
     return { response: c.body(sent.reply, 200, headers), sent: true };

@@ -38,5 +38,5 @@ export async function endConference(deps: ConferenceEndDeps, name: string): Prom
   // "-ERR Conference <name> not found": it ended meanwhile, which is what was asked
   if (reply.startsWith('-ERR') && !/not found/i.test(reply)) throw notEnded(name, reply.trim());
   const gone = () => deps.live.conference(name) === undefined;
-  if (!(await untilLiveState(client, gone, deps.timeoutMs))) throw notEnded(name, 'members still in it');
+  if (!(await untilLiveState(deps.live, gone, deps.timeoutMs))) throw notEnded(name, 'members still in it');
 }

@@ -1,16 +1,20 @@
 // Moderators are never muted on entry: a guest keying the moderator PIN joins muted (recorded from a
-// real FreeSWITCH: conference-pin-modpin-endconf, member 3 "ModPin"), and the daemon unmutes it quietly.
+// real FreeSWITCH: conference-pin-modpin-endconf, member 3 "ModPin"), and the daemon unmutes it quietly
+// when the live state reports that member joining (its change feed) with the moderator flag and no voice.
 import { describe, expect, it } from 'vitest';
 import { newConference } from '../../src/domain/conferences.js';
 import type { EslEvent } from '../../src/esl/events.js';
 import { ModeratorUnmuter, mutedModeratorJoining } from '../../src/fsconfig/moderator-unmute.js';
 import { createLogger } from '../../src/log.js';
+import { NODE_SYNCED } from '../../src/state/changes.js';
+import { applyEvent, createNodeState, LiveState } from '../../src/state/node-state.js';
 import { recordedEvents } from '../helpers/recorded-events.js';
 
 const CPIN = newConference({ name: 'cpin', extension: '3201', owner: '2100' });
 const events = recordedEvents('conference-pin-modpin-endconf');
 const joins = events.filter((e) => e.headers['Action'] === 'add-member');
 
+/** A synced live state for node fs1 and the unmuter following its changes. */
 function unmuter(stored = [CPIN.name], reply = '+OK unmute 3\n') {
   const sent: string[] = [];
   const client = {
@@ -19,12 +23,21 @@ function unmuter(stored = [CPIN.name], reply = '+OK unmute 3\n') {
       return Promise.resolve(reply);
     },
   };
+  const live = new LiveState();
+  live.addNode('fs1').synced = true;
+  live.addNode('fs9').synced = true;
   const u = new ModeratorUnmuter({
+    live,
     store: { getConference: (name) => Promise.resolve(stored.includes(name) ? CPIN : undefined) },
     esl: { get: (id) => (id === 'fs1' ? (client as never) : undefined) },
     logger: createLogger('silent'),
   });
-  return { u, sent };
+  live.changes.subscribe(u.onChanges);
+  /** What NodeSync does with each event: apply it, then publish what it changed. */
+  const play = (node: string, evs: readonly EslEvent[]) => {
+    for (const e of evs) live.changes.publish(node, live.apply(node, e));
+  };
+  return { u, sent, live, play };
 }
 
 describe('mutedModeratorJoining', () => {
@@ -34,45 +47,55 @@ describe('mutedModeratorJoining', () => {
       ['3', 'moderator', 'false'],
       ['4', 'moderator', 'true'],
     ]);
-    expect(joins.map(mutedModeratorJoining)).toEqual([
-      undefined,
-      { conference: 'cpin', memberId: '3' },
-      undefined,
-    ]);
+    const node = createNodeState('fs1');
+    const found = joins.flatMap((e) =>
+      applyEvent(node, e).map((change) => mutedModeratorJoining(node.conferences, change)),
+    );
+    expect(found).toEqual([undefined, undefined, { conference: 'cpin', memberId: '3' }, undefined]);
   });
 
-  it('only add-member counts; a garbled id does not', () => {
-    const moderatorPin = joins[1]!;
+  it('only a member-joined record counts, for a member still there; a garbled id joins nobody', () => {
+    const node = createNodeState('fs1');
+    const [guest, moderatorPin] = joins as [EslEvent, EslEvent];
+    applyEvent(node, guest);
+    const joined = applyEvent(node, moderatorPin);
+    expect(joined).toEqual([{ kind: 'member', how: 'joined', conference: 'cpin', member: 3 }]);
+    const updated = { kind: 'member', how: 'updated', conference: 'cpin', member: 3 } as const;
+    expect(mutedModeratorJoining(node.conferences, updated)).toBeUndefined();
+    expect(mutedModeratorJoining(undefined, joined[0]!)).toBeUndefined();
+    // FreeSWITCH said it again: nothing joined, nothing to unmute
+    expect(applyEvent(node, moderatorPin)).toEqual([]);
     const as = (headers: Record<string, string>): EslEvent => ({
       ...moderatorPin,
       headers: { ...moderatorPin.headers, ...headers },
     });
-    expect(mutedModeratorJoining(as({ Action: 'mute-member' }))).toBeUndefined();
-    expect(mutedModeratorJoining(as({ 'Member-ID': '3 all' }))).toBeUndefined();
-    expect(mutedModeratorJoining({ ...moderatorPin, subclass: 'other::thing' })).toBeUndefined();
+    expect(applyEvent(node, as({ 'Member-ID': '3 all' }))).toEqual([]);
+    expect(applyEvent(node, { ...moderatorPin, subclass: 'other::thing' })).toEqual([]);
+    applyEvent(node, as({ Action: 'del-member' }));
+    expect(mutedModeratorJoining(node.conferences, joined[0]!)).toBeUndefined();
   });
 });
 
 describe('ModeratorUnmuter over the recorded session', () => {
   it('unmutes exactly the moderator-PIN guest, quietly, on the node it joined', async () => {
-    const { u, sent } = unmuter();
-    for (const e of events) u.onEvent('fs1', e);
-    u.onEvent('fs1', 'resync');
+    const { u, sent, live, play } = unmuter();
+    play('fs1', events);
+    live.changes.publish('fs1', NODE_SYNCED);
     await u.settled();
     expect(sent).toEqual(['conference cpin unmute 3 quiet']);
   });
 
   it("leaves conferences that are not the daemon's alone, and survives FreeSWITCH refusing", async () => {
     const other = unmuter([]);
-    for (const e of joins) other.u.onEvent('fs1', e);
+    other.play('fs1', joins);
     await other.u.settled();
     expect(other.sent).toEqual([]);
     const gone = unmuter([CPIN.name], '-ERR Non-Existant ID 3\n');
-    for (const e of joins) gone.u.onEvent('fs1', e);
+    gone.play('fs1', joins);
     await gone.u.settled();
     expect(gone.sent).toHaveLength(1);
     const unknownNode = unmuter();
-    for (const e of joins) unknownNode.u.onEvent('fs9', e);
+    unknownNode.play('fs9', joins);
     await unknownNode.u.settled();
     expect(unknownNode.sent).toEqual([]);
   });

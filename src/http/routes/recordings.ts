@@ -22,7 +22,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 export function registerRecordingRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const ledger = new RecordingLedger(deps.config.recordingsDir);
-  if (deps.esl) ledger.follow(deps.esl);
+  if (deps.live) ledger.follow(deps.live);
   const library = new RecordingLibrary({
     recordingsDir: deps.config.recordingsDir,
     ledger,
