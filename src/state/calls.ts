@@ -270,12 +270,7 @@ function upserted(
   const known = state.channels.get(uuid);
   if (known !== undefined) touch(touched, known.call.id);
   const channel = upsert(state, channelInitFromEvent(uuid, h, eventName), touched);
-  if (bridgedTo !== undefined) {
-    const a = id(h, 'Bridge-A-Unique-ID') ?? uuid;
-    const peer = state.channels.get(bridgedTo);
-    if (peer !== undefined) touch(touched, peer.call.id);
-    merge(state, a, bridgedTo, touched);
-  }
+  if (bridgedTo !== undefined) merge(state, id(h, 'Bridge-A-Unique-ID') ?? uuid, bridgedTo, touched);
   touch(touched, channel.call.id);
   return [channelChange(known === undefined ? 'created' : 'updated', channel.uuid, touched)];
 }
