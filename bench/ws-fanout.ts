@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { WebSocketServer } from 'ws';
 import type { EslEvent } from '../src/esl/events.js';
 import { createLogger } from '../src/log.js';
+import { NODE_SYNCED } from '../src/state/changes.js';
 import { LiveState } from '../src/state/node-state.js';
 import { EventStream } from '../src/ws/event-stream.js';
 import type { Subscriber } from '../src/ws/filter.js';
@@ -106,7 +107,8 @@ async function run(
     maxBufferedBytes: 64 * 1024 * 1024,
     maxClientsPerUser: 1000,
   });
-  stream.onChange(NODE, 'resync');
+  live.changes.subscribe(stream.onChanges);
+  live.changes.publish(NODE, NODE_SYNCED);
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   await once(wss, 'listening');
   wss.on('connection', (ws, req) => {
@@ -128,7 +130,7 @@ async function run(
   const started = performance.now();
   for (let i = 0; i < talking.length; i++) {
     const event = talking[i]!;
-    if (live.apply(NODE, event)) stream.onChange(NODE, event);
+    live.changes.publish(NODE, live.apply(NODE, event));
     if (i % 100 === 99) {
       // Let the clients keep up (a real daemon would drop the ones that cannot): the daemon's own
       // work is what the event-loop utilisation below counts, not this waiting.

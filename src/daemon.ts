@@ -9,7 +9,7 @@ import { compileDialPolicy } from './domain/dial-policy.js';
 import { EslClient, type EslClientOptions } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
 import { LiveSettingsApplier } from './control/live-settings.js';
-import { ModeratorUnmuter } from './fsconfig/moderator-unmute.js';
+import { ModeratorUnmuter } from './control/moderator-unmute.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
 import { isAddressableName } from './domain/users.js';
 import { createApp, type AppDeps } from './http/app.js';
@@ -112,8 +112,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   directory.listen(events);
   const syncs = new Map<string, NodeSync>();
-  // the pool is built below; the unmuter asks it for a node's client only when an event comes
-  const moderatorUnmuter = new ModeratorUnmuter({ store, esl: { get: (id) => pool.get(id) }, logger });
+  live.changes.subscribe(events.onChanges);
   const pool: EslPool = new EslPool(config.eslNodes, (node) => {
     const client = new EslClient({
       node,
@@ -123,13 +122,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(options.eslBackoff ? { backoff: options.eslBackoff } : {}),
       ...options.eslLiveness,
     });
-    const onChange = (nodeId: string, event: Parameters<typeof events.onChange>[1]) => {
-      events.onChange(nodeId, event);
-      moderatorUnmuter.onEvent(nodeId, event);
-    };
-    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }), onChange }));
+    syncs.set(node.id, new NodeSync(client, live, { logger: logger.child({ node: node.id }) }));
     return client;
   });
+  const control = new Control({ live, pool, store, logger, settings: controlSettings(config) });
+  const moderatorUnmuter = new ModeratorUnmuter({ live, store, conferences: control.conferences, logger });
+  live.changes.subscribe(moderatorUnmuter.onChanges);
   pool.start();
 
   // The guard is made with the server, after the app; the app and the metrics ask it lazily.
@@ -150,7 +148,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     events,
     connections: () => guard?.stats(),
   });
-  const control = new Control({ live, pool, store, logger, settings: controlSettings(config) });
   const app = createApp({
     store,
     logger,

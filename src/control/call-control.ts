@@ -102,7 +102,7 @@ export class CallController {
     }
     const calls = () => nodes.live.node(nodeId)?.calls;
     const shown = () => plan.expect.every((change) => happened(calls(), change));
-    const settled = await nodes.until(nodeId, shown, this.deps.settleMs ?? CALL_CONTROL_SETTLE_MS);
+    const settled = await nodes.until(shown, this.deps.settleMs ?? CALL_CONTROL_SETTLE_MS);
     if (!settled) log.warn('FreeSWITCH accepted the command but its events have not shown it yet');
     log.info({ dialed: plan.dialed }, 'call control done');
     return {

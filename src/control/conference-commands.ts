@@ -141,7 +141,7 @@ export class ConferenceCommands {
     const status = replyStatus(reply, args[2] ?? '');
     if (status === 200 && plan.awaits !== undefined) {
       const settleMs = this.deps.recordSettleMs ?? DEFAULT_RECORD_SETTLE_MS;
-      await nodes.until(nodeId, () => this.shows(conf.name, plan.awaits!), settleMs);
+      await nodes.until(() => this.shows(conf.name, plan.awaits!), settleMs);
     }
     if (status === 200 && plan.handling === 'xml-document')
       return { ...text(status, reply, true), form: 'xml' };

@@ -22,5 +22,5 @@ export async function endConference(nodes: FreeswitchNodes, name: string, timeou
   // "-ERR Conference <name> not found": it ended meanwhile, which is what was asked
   if (reply.startsWith('-ERR') && !/not found/i.test(reply)) throw notEnded(name, reply.trim());
   const gone = () => nodes.live.conference(name) === undefined;
-  if (!(await nodes.until(where.nodeId, gone, timeoutMs))) throw notEnded(name, 'members still in it');
+  if (!(await nodes.until(gone, timeoutMs))) throw notEnded(name, 'members still in it');
 }

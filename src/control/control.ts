@@ -50,7 +50,7 @@ export class Control {
     const nodes = (this.nodes = new FreeswitchNodes(deps.live, deps.pool));
     const domains = (this.domains = new SipDomainResolver(settings.fsDomain, nodes, logger));
     const ledger = new RecordingLedger(settings.recordingsDir);
-    ledger.follow(deps.pool);
+    ledger.follow(deps.live);
     this.recordings = new RecordingLibrary({
       recordingsDir: settings.recordingsDir,
       ledger,

@@ -61,11 +61,11 @@ export class FreeswitchNodes {
   }
 
   /**
-   * Resolves true once `check()` holds (now, or after one of the node's state changes), false after
+   * Resolves true once `check()` holds (now, or after a change of the live state), false after
    * `timeoutMs`: FreeSWITCH answers before the events of what it set off arrive.
    */
-  until(nodeId: string, check: () => boolean, timeoutMs: number): Promise<boolean> {
-    return untilLiveState(this.client(nodeId), check, timeoutMs);
+  until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    return untilLiveState(this.live, check, timeoutMs);
   }
 
   /** A bgapi job whose acknowledgement and outcome are awaited apart (click-to-call). */

@@ -1,13 +1,13 @@
-// The recordings FreeSWITCH reported starting (start-recording events) whose files lie directly in
-// RECORDINGS_DIR: the way a recording started under any file name (a `record <file>` from elsewhere)
-// is known to belong to its conference. In memory, bounded, since the daemon started; recordings under
-// the daemon's own and the auto-record naming schemes are found by name and need no entry here.
+// The recordings FreeSWITCH reported starting (the live state's recording-started records, and those
+// running when a node synced) whose files lie directly in RECORDINGS_DIR: the way a recording started
+// under any file name (a `record <file>` from elsewhere) is known to belong to its conference. In
+// memory, bounded, since the daemon started; recordings under the daemon's own and the auto-record
+// naming schemes are found by name and need no entry here.
 import path from 'node:path';
-import type { EslEvent } from '../esl/events.js';
-import type { EslPool } from '../esl/pool.js';
 import { RECORDING_FILE_RE } from '../domain/recording-files.js';
-import { CONFERENCE_SUBCLASS } from '../state/conferences.js';
-import { eventTime } from '../state/event-fields.js';
+import type { StateChange } from '../state/changes.js';
+import type { Recording } from '../state/conferences.js';
+import type { LiveState } from '../state/node-state.js';
 
 /** Entries kept at most (the oldest are forgotten first). */
 export const LEDGER_LIMIT = 10_000;
@@ -24,23 +24,36 @@ export class RecordingLedger {
     this.dir = path.resolve(recordingsDir);
   }
 
-  /** Follows every node's events. */
-  follow(pool: EslPool): void {
-    for (const client of pool.all()) client.on('event', (event) => this.observe(event));
+  /** Follows the live state's changes; returns the function that stops following. */
+  follow(live: Pick<LiveState, 'changes' | 'node'>): () => void {
+    return live.changes.subscribe((nodeId, changes) => this.observe(live, nodeId, changes));
   }
 
-  observe(event: EslEvent): void {
-    if (event.name !== 'CUSTOM' || event.subclass !== CONFERENCE_SUBCLASS) return;
-    const h = event.headers;
-    if (h['Action'] !== 'start-recording') return;
-    const conference = h['Conference-Name'];
-    const file = h['Path'];
-    if (conference === undefined || file === undefined || !path.isAbsolute(file)) return;
+  /** Notes the recordings `changes` started (or, after a resync, found running) on the node. */
+  observe(live: Pick<LiveState, 'node'>, nodeId: string, changes: readonly StateChange[]): void {
+    for (const change of changes) {
+      if (change.kind === 'recording' && change.how === 'started') {
+        const conference = live.node(nodeId)?.conferences.conferences.get(change.conference);
+        const recording = conference?.recordings.find((r) => r.path === change.path);
+        if (recording !== undefined) this.note(change.conference, recording, true);
+      } else if (change.kind === 'node' && change.how === 'synced') {
+        // Recordings that started while the node was being (re)synced have no record of their own.
+        for (const conference of live.node(nodeId)?.conferences.conferences.values() ?? [])
+          for (const recording of conference.recordings) this.note(conference.name, recording, false);
+      }
+    }
+  }
+
+  /** `started`: a new start (it becomes the newest entry); else only noted when not known yet. */
+  private note(conference: string, recording: Recording, started: boolean): void {
+    const file = recording.path;
+    if (!path.isAbsolute(file)) return;
     const name = path.basename(file);
     if (path.resolve(file) !== path.join(this.dir, name) || !RECORDING_FILE_RE.test(name)) return;
     const key = `${conference}\0${name}`;
+    if (!started && this.entries.has(key)) return;
     this.entries.delete(key);
-    this.entries.set(key, eventTime(h, Date.now));
+    this.entries.set(key, recording.startedAt);
     if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
   }
 

@@ -1,11 +1,14 @@
 // Waiting until the live state shows what a command did: FreeSWITCH answers `api` before the events
-// of what it set off arrive. The node's sync subscribed to the client's events first, so when this
-// module's listener runs the state has already taken the event in.
-import type { EslClient } from '../esl/client.js';
+// of what it set off arrive. The check runs after every change the live state's feed reports (the
+// state already holds it then), whichever readers subscribed first.
+import type { LiveState } from '../state/node-state.js';
 
-/** Resolves true once `check()` holds (now, or after one of the node's events), false after `timeoutMs`. */
+/**
+ * Resolves true once `check()` holds (now, or after one of the live state's changes), false after
+ * `timeoutMs`.
+ */
 export function untilLiveState(
-  client: Pick<EslClient, 'on' | 'off'>,
+  live: Pick<LiveState, 'changes'>,
   check: () => boolean,
   timeoutMs: number,
 ): Promise<boolean> {
@@ -13,13 +16,12 @@ export function untilLiveState(
   return new Promise((resolve) => {
     const finish = (result: boolean): void => {
       clearTimeout(timer);
-      client.off('event', onEvent);
+      unsubscribe();
       resolve(result);
     };
-    const onEvent = (): void => {
-      if (check()) finish(true);
-    };
     const timer = setTimeout(() => finish(false), timeoutMs);
-    client.on('event', onEvent);
+    const unsubscribe = live.changes.subscribe(() => {
+      if (check()) finish(true);
+    });
   });
 }

@@ -21,6 +21,8 @@
 // `fsconfd_target`, see domain/click-to-call.ts).
 
 import type { EslEvent } from '../esl/events.js';
+import { NO_CHANGES } from './changes.js';
+import type { ChannelChange, StateChange } from './changes.js';
 import { channelInitFromEvent } from './channel-init.js';
 import type { ChannelInit, ChannelPhase, LoopbackHalf } from './channel-init.js';
 import { channelUser } from './channel-user.js';
@@ -100,9 +102,23 @@ export function callsForUser(state: CallState, user: string): Call[] {
 
 /** Adds a channel or updates the one with that uuid; returns it. */
 export function upsertChannel(state: CallState, init: ChannelInit): Channel {
+  return upsert(state, init, undefined);
+}
+
+/**
+ * The ids of the calls one event touched, kept while the event is applied (a few at most: the leg's
+ * call, a call merged into it). Undefined where nobody asks (snapshot building).
+ */
+type Touched = string[] | undefined;
+
+function touch(touched: Touched, callId: string): void {
+  if (touched !== undefined && !touched.includes(callId)) touched.push(callId);
+}
+
+function upsert(state: CallState, init: ChannelInit, touched: Touched): Channel {
   const existing = state.channels.get(init.uuid);
   if (existing !== undefined) {
-    updateChannel(state, existing, init);
+    updateChannel(state, existing, init, touched);
     return existing;
   }
   const uuid = detach(init.uuid);
@@ -140,7 +156,7 @@ export function upsertChannel(state: CallState, init: ChannelInit): Channel {
   state.channels.set(uuid, channel);
   call.legs.push(channel);
   syncUsers(state, call);
-  joinLoopbackHalves(state, channel);
+  joinLoopbackHalves(state, channel, touched);
   return channel;
 }
 
@@ -150,15 +166,15 @@ function loopbackOf(init: LoopbackHalf | undefined): LoopbackHalf | undefined {
 }
 
 /** The two halves of a loopback channel are one call, filed under the `-a` half's call. */
-function joinLoopbackHalves(state: CallState, channel: Channel): void {
+function joinLoopbackHalves(state: CallState, channel: Channel, touched: Touched): void {
   const other = channel.loopback?.other;
   if (other === undefined) return;
   const partner = state.channels.get(other);
   if (partner === undefined || partner.call === channel.call) return;
   // The partner is the other half even if nothing said so yet (a snapshot row before its dump).
   partner.loopback ??= { half: channel.loopback?.half === 'A' ? 'B' : 'A', other: channel.uuid };
-  if (channel.loopback?.half === 'B') joinLegs(state, other, channel.uuid);
-  else joinLegs(state, channel.uuid, other);
+  if (channel.loopback?.half === 'B') merge(state, other, channel.uuid, touched);
+  else merge(state, channel.uuid, other, touched);
 }
 
 /** Removes a channel (and its call when it was the last leg); returns false when it was unknown. */
@@ -180,11 +196,18 @@ export function removeChannel(state: CallState, uuid: string): boolean {
 
 /** Puts two legs in one call (CHANNEL_BRIDGE); returns true when calls were merged. */
 export function joinLegs(state: CallState, aUuid: string, bUuid: string): boolean {
+  return merge(state, aUuid, bUuid, undefined);
+}
+
+/** joinLegs, noting both calls as touched: `b`'s call ends, its legs move into `a`'s. */
+function merge(state: CallState, aUuid: string, bUuid: string, touched: Touched): boolean {
   const a = state.channels.get(aUuid);
   const b = state.channels.get(bUuid);
   if (a === undefined || b === undefined || a.call === b.call) return false;
   const into = a.call;
   const from = b.call;
+  touch(touched, into.id);
+  touch(touched, from.id);
   for (const leg of from.legs) {
     leg.call = into;
     into.legs.push(leg);
@@ -197,25 +220,28 @@ export function joinLegs(state: CallState, aUuid: string, bUuid: string): boolea
   return true;
 }
 
-/** Applies one CHANNEL_* event; returns true when the state changed. Other events are ignored. */
-export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
+/**
+ * Applies one CHANNEL_* event; returns what it changed: one record for the event's channel, naming
+ * every call it touched (NO_CHANGES for other events, an unknown channel's late event, a bad uuid).
+ */
+export function applyChannelEvent(state: CallState, event: EslEvent): readonly StateChange[] {
   const h = event.headers;
   const uuid = id(h, 'Unique-ID');
-  if (uuid === undefined) return false;
+  if (uuid === undefined) return NO_CHANGES;
   switch (event.name) {
     case 'CHANNEL_CREATE':
     case 'CHANNEL_PROGRESS':
     case 'CHANNEL_PROGRESS_MEDIA':
     case 'CHANNEL_ANSWER':
-      upsertChannel(state, channelInitFromEvent(uuid, h, event.name));
-      return true;
-    case 'CHANNEL_BRIDGE': {
-      upsertChannel(state, channelInitFromEvent(uuid, h, event.name));
-      const a = id(h, 'Bridge-A-Unique-ID') ?? uuid;
-      const b = id(h, 'Bridge-B-Unique-ID') ?? id(h, 'Other-Leg-Unique-ID');
-      if (b !== undefined) joinLegs(state, a, b);
-      return true;
-    }
+      return upserted(state, uuid, h, event.name, undefined);
+    case 'CHANNEL_BRIDGE':
+      return upserted(
+        state,
+        uuid,
+        h,
+        event.name,
+        id(h, 'Bridge-B-Unique-ID') ?? id(h, 'Other-Leg-Unique-ID'),
+      );
     case 'CHANNEL_UNBRIDGE':
     case 'CHANNEL_HOLD':
     case 'CHANNEL_UNHOLD':
@@ -223,23 +249,52 @@ export function applyChannelEvent(state: CallState, event: EslEvent): boolean {
     case 'CHANNEL_DATA':
       return updateKnown(state, uuid, h, event.name);
     case 'CHANNEL_HANGUP_COMPLETE':
-      if (state.removeOn === 'hangup-complete') return removeChannel(state, uuid);
+      if (state.removeOn === 'hangup-complete') return removed(state, uuid);
       return updateKnown(state, uuid, h, event.name);
     case 'CHANNEL_DESTROY':
-      return removeChannel(state, uuid);
+      return removed(state, uuid);
     default:
-      return false;
+      return NO_CHANGES;
   }
 }
 
-function updateKnown(state: CallState, uuid: string, h: Headers, eventName: string): boolean {
-  const channel = state.channels.get(uuid);
-  if (channel === undefined) return false; // never resurrect a channel from a late event
-  updateChannel(state, channel, channelInitFromEvent(uuid, h, eventName));
-  return true;
+/** Adds or updates the event's channel; a bridge (`bridgedTo`) then joins the two legs' calls. */
+function upserted(
+  state: CallState,
+  uuid: string,
+  h: Headers,
+  eventName: string,
+  bridgedTo: string | undefined,
+): readonly StateChange[] {
+  const touched: string[] = [];
+  const known = state.channels.get(uuid);
+  if (known !== undefined) touch(touched, known.call.id);
+  const channel = upsert(state, channelInitFromEvent(uuid, h, eventName), touched);
+  if (bridgedTo !== undefined) merge(state, id(h, 'Bridge-A-Unique-ID') ?? uuid, bridgedTo, touched);
+  touch(touched, channel.call.id);
+  return [channelChange(known === undefined ? 'created' : 'updated', channel.uuid, touched)];
 }
 
-function updateChannel(state: CallState, channel: Channel, init: ChannelInit): void {
+function updateKnown(state: CallState, uuid: string, h: Headers, eventName: string): readonly StateChange[] {
+  const channel = state.channels.get(uuid);
+  if (channel === undefined) return NO_CHANGES; // never resurrect a channel from a late event
+  const touched = [channel.call.id];
+  updateChannel(state, channel, channelInitFromEvent(uuid, h, eventName), touched);
+  touch(touched, channel.call.id);
+  return [channelChange('updated', channel.uuid, touched)];
+}
+
+function removed(state: CallState, uuid: string): readonly StateChange[] {
+  const channel = state.channels.get(uuid);
+  if (channel === undefined || !removeChannel(state, uuid)) return NO_CHANGES;
+  return [channelChange('ended', channel.uuid, [channel.call.id])];
+}
+
+function channelChange(how: ChannelChange['how'], channel: string, calls: readonly string[]): ChannelChange {
+  return { kind: 'channel', how, channel, calls };
+}
+
+function updateChannel(state: CallState, channel: Channel, init: ChannelInit, touched: Touched): void {
   channel.name = keep(channel.name, init.name);
   channel.callerIdNumber = keep(channel.callerIdNumber, init.callerIdNumber);
   channel.callerIdName = keep(channel.callerIdName, init.callerIdName);
@@ -256,8 +311,9 @@ function updateChannel(state: CallState, channel: Channel, init: ChannelInit): v
   if (channel.createdAt === 0 && init.createdAt > 0) channel.createdAt = init.createdAt;
   if (!channel.directoryUser && setUser(channel, init.facts)) syncUsers(state, channel.call);
   // A leg first seen in a snapshot row learns its originator from a later event or dump.
-  if (init.joins !== undefined && init.joins !== channel.uuid) joinLegs(state, init.joins, channel.uuid);
-  joinLoopbackHalves(state, channel);
+  if (init.joins !== undefined && init.joins !== channel.uuid)
+    merge(state, init.joins, channel.uuid, touched);
+  joinLoopbackHalves(state, channel, touched);
 }
 
 /** Derives the leg's user until directory evidence is found; returns true when it changed. */

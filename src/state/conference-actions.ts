@@ -2,7 +2,7 @@
 // conference_loop.c, conference_member.c, conference_record.c) and what the member-scoped ones say
 // beyond the member data every member event carries.
 
-import type { Member } from './conferences.js';
+import type { Member } from './member.js';
 import type { Headers } from './event-fields.js';
 import { flag, int } from './event-fields.js';
 

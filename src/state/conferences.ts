@@ -11,6 +11,11 @@ import type { ChannelFacts } from './channel-user.js';
 import type { Headers } from './event-fields.js';
 import { eventTime, flag, id, int, keep, keepOptional, detach, text } from './event-fields.js';
 import { ENERGY_RANGE, applyMemberAction } from './conference-actions.js';
+import { NO_CHANGES } from './changes.js';
+import type { ConferenceChange, MemberChange, RecordingChange, StateChange } from './changes.js';
+import type { Member } from './member.js';
+
+export type { Member } from './member.js';
 
 export const CONFERENCE_SUBCLASS = 'conference::maintenance';
 
@@ -19,29 +24,6 @@ export interface Recording {
   /** Epoch ms. */
   startedAt: number;
   paused: boolean;
-}
-
-export interface Member {
-  /** FreeSWITCH Member-ID: one counter across all conferences of a node. */
-  id: number;
-  /** The member's channel (Unique-ID). */
-  uuid: string;
-  channelName: string;
-  callerIdNumber: string;
-  callerIdName: string;
-  /** The user this member belongs to (rule in channel-user.ts); undefined when unknown. */
-  user: string | undefined;
-  canHear: boolean;
-  canSpeak: boolean;
-  talking: boolean;
-  floor: boolean;
-  moderator: boolean;
-  muteDetect: boolean;
-  volumeIn: number;
-  volumeOut: number;
-  energyLevel: number;
-  /** Epoch ms. */
-  joinedAt: number;
 }
 
 export interface Conference {
@@ -71,35 +53,42 @@ export function memberCount(conference: Conference): number {
 
 export const MAX_MEMBER_ID = 2_147_483_647;
 
-/** Applies one event; returns true when the state changed. Non-conference events are ignored. */
+/**
+ * Applies one event; returns what it changed (NO_CHANGES when nothing, or for non-conference events).
+ * Records name the conference by the name the state keeps and members by Member-ID.
+ */
 export function applyConferenceEvent(
   state: ConferenceState,
   event: EslEvent,
   clock: () => number = Date.now,
-): boolean {
-  if (event.name !== 'CUSTOM' || event.subclass !== CONFERENCE_SUBCLASS) return false;
+): readonly StateChange[] {
+  if (event.name !== 'CUSTOM' || event.subclass !== CONFERENCE_SUBCLASS) return NO_CHANGES;
   const h = event.headers;
   const name = text(h, 'Conference-Name');
   const action = h['Action'];
-  if (name === undefined || action === undefined) return false;
+  if (name === undefined || action === undefined) return NO_CHANGES;
   const uuid = id(h, 'Conference-Unique-ID');
   const current = state.conferences.get(name);
   // An event from another life of this conference name (a destroy we already saw, a late file event).
   const sameLife = current !== undefined && (uuid === undefined || uuid === current.uuid);
 
   switch (action) {
-    case 'conference-create':
-      if (sameLife) return false;
-      state.conferences.set(name, newConference(name, uuid, eventTime(h, clock)));
-      return true;
+    case 'conference-create': {
+      if (sameLife) return NO_CHANGES;
+      const created = newConference(name, uuid, eventTime(h, clock));
+      state.conferences.set(name, created);
+      return current === undefined
+        ? [conferenceChange('created', created)]
+        : [conferenceChange('destroyed', current), conferenceChange('created', created)];
+    }
     case 'conference-destroy':
-      if (!sameLife) return false;
+      if (!sameLife) return NO_CHANGES;
       state.conferences.delete(name);
-      return true;
+      return [conferenceChange('destroyed', current)];
     case 'add-member':
       return addMember(state, name, uuid, current, sameLife, h, clock);
   }
-  if (!sameLife || current === undefined) return false;
+  if (!sameLife || current === undefined) return NO_CHANGES;
   const conference = current;
   switch (action) {
     case 'lock':
@@ -116,13 +105,38 @@ export function applyConferenceEvent(
       return changeFloor(conference, h);
     case 'del-member': {
       const memberId = int(h, 'Member-ID', 1, MAX_MEMBER_ID);
-      return memberId !== undefined && conference.members.delete(memberId);
+      if (memberId === undefined || !conference.members.delete(memberId)) return NO_CHANGES;
+      return [memberChange('left', conference, memberId)];
     }
   }
   const member = memberOf(conference, h);
-  if (member === undefined) return false;
+  if (member === undefined) return NO_CHANGES;
+  const hadFloor = member.floor;
   const refreshed = refreshMember(conference, member, h);
-  return applyMemberAction(member, action, h) || refreshed;
+  if (!applyMemberAction(member, action, h) && !refreshed) return NO_CHANGES;
+  return memberUpdated(conference, member, hadFloor);
+}
+
+/** The member changed; the floor is the conference's too when it moved to or from this member. */
+function memberUpdated(conference: Conference, member: Member, hadFloor: boolean): readonly StateChange[] {
+  const updated = memberChange('updated', conference, member.id);
+  return member.floor === hadFloor ? [updated] : [updated, conferenceChange('updated', conference)];
+}
+
+function conferenceChange(how: ConferenceChange['how'], conference: Conference): ConferenceChange {
+  return { kind: 'conference', how, conference: conference.name };
+}
+
+function memberChange(how: MemberChange['how'], conference: Conference, member: number): MemberChange {
+  return { kind: 'member', how, conference: conference.name, member };
+}
+
+function recordingChange(
+  how: RecordingChange['how'],
+  conference: Conference,
+  recording: Recording,
+): RecordingChange {
+  return { kind: 'recording', how, conference: conference.name, path: recording.path };
 }
 
 function newConference(name: string, uuid: string | undefined, createdAt: number): Conference {
@@ -144,17 +158,25 @@ function addMember(
   sameLife: boolean,
   h: Headers,
   clock: () => number,
-): boolean {
+): readonly StateChange[] {
   const memberId = int(h, 'Member-ID', 1, MAX_MEMBER_ID);
-  if (memberId === undefined) return false;
+  if (memberId === undefined) return NO_CHANGES;
   let conference = current;
+  const changes: StateChange[] = [];
   if (conference === undefined || !sameLife) {
     // We missed conference-create (or this name started a new life): the member event says it exists.
+    if (conference !== undefined) changes.push(conferenceChange('destroyed', conference));
     conference = newConference(name, uuid, eventTime(h, clock));
     state.conferences.set(name, conference);
+    changes.push(conferenceChange('created', conference));
   }
   const existing = conference.members.get(memberId);
-  if (existing !== undefined) return refreshMember(conference, existing, h);
+  if (existing !== undefined) {
+    const hadFloor = existing.floor;
+    return refreshMember(conference, existing, h)
+      ? memberUpdated(conference, existing, hadFloor)
+      : NO_CHANGES;
+  }
   const callerIdNumber = text(h, 'Caller-Caller-ID-Number') ?? '';
   const member: Member = {
     id: memberId,
@@ -177,8 +199,12 @@ function addMember(
   const user = memberUser(memberFacts(h), callerIdNumber);
   member.user = user === undefined ? undefined : detach(user);
   conference.members.set(memberId, member);
-  if (flag(h, 'Floor') === true) giveFloor(conference, member);
-  return true;
+  changes.push(memberChange('joined', conference, memberId));
+  if (flag(h, 'Floor') === true) {
+    giveFloor(conference, member);
+    changes.push(conferenceChange('updated', conference));
+  }
+  return changes;
 }
 
 /** Conference events carry the channel's basic data but no `variable_*` headers. */
@@ -226,46 +252,59 @@ function giveFloor(conference: Conference, holder: Member): void {
   holder.floor = true;
 }
 
-function changeFloor(conference: Conference, h: Headers): boolean {
+function changeFloor(conference: Conference, h: Headers): readonly StateChange[] {
   const before = [...conference.members.values()].find((m) => m.floor)?.id;
   const newId = h['New-ID'];
   if (newId === 'none') {
     for (const member of conference.members.values()) member.floor = false;
   } else {
     const holder = conference.members.get(int(h, 'New-ID', 1, MAX_MEMBER_ID) ?? 0);
-    if (holder === undefined) return false;
+    if (holder === undefined) return NO_CHANGES;
     giveFloor(conference, holder);
   }
-  return before !== [...conference.members.values()].find((m) => m.floor)?.id;
+  return before === [...conference.members.values()].find((m) => m.floor)?.id
+    ? NO_CHANGES
+    : [conferenceChange('updated', conference)];
 }
 
-function setLocked(conference: Conference, locked: boolean): boolean {
-  if (conference.locked === locked) return false;
+function setLocked(conference: Conference, locked: boolean): readonly StateChange[] {
+  if (conference.locked === locked) return NO_CHANGES;
   conference.locked = locked;
-  return true;
+  return [conferenceChange('updated', conference)];
 }
 
-function startRecording(conference: Conference, path: string | undefined, at: number): boolean {
-  if (path === undefined || conference.recordings.some((r) => r.path === path)) return false;
-  conference.recordings.push({ path: detach(path), startedAt: at, paused: false });
-  return true;
+function startRecording(
+  conference: Conference,
+  path: string | undefined,
+  at: number,
+): readonly StateChange[] {
+  if (path === undefined || conference.recordings.some((r) => r.path === path)) return NO_CHANGES;
+  const recording: Recording = { path: detach(path), startedAt: at, paused: false };
+  conference.recordings.push(recording);
+  return [recordingChange('started', conference, recording)];
 }
 
 function stopRecording(
   conference: Conference,
   path: string | undefined,
   others: boolean | undefined,
-): boolean {
-  const before = conference.recordings.length;
+): readonly StateChange[] {
+  const before = conference.recordings;
   // `norecord all` reports Path=all; Other-Recordings=false says nothing is recording any more.
   if (path === 'all' || others === false) conference.recordings = [];
   else if (path !== undefined) conference.recordings = conference.recordings.filter((r) => r.path !== path);
-  return conference.recordings.length !== before;
+  if (conference.recordings.length === before.length) return NO_CHANGES;
+  const kept = new Set(conference.recordings);
+  return before.filter((r) => !kept.has(r)).map((r) => recordingChange('stopped', conference, r));
 }
 
-function pauseRecording(conference: Conference, path: string | undefined, paused: boolean): boolean {
+function pauseRecording(
+  conference: Conference,
+  path: string | undefined,
+  paused: boolean,
+): readonly StateChange[] {
   const recording = conference.recordings.find((r) => r.path === path);
-  if (recording === undefined || recording.paused === paused) return false;
+  if (recording === undefined || recording.paused === paused) return NO_CHANGES;
   recording.paused = paused;
-  return true;
+  return [recordingChange(paused ? 'paused' : 'resumed', conference, recording)];
 }

@@ -38,7 +38,7 @@ export function ingestFrames(node: NodeState, frames: Iterable<EslFrame>): Inges
       continue;
     }
     counts.events++;
-    if (applyEvent(node, decoded.event)) counts.changed++;
+    if (applyEvent(node, decoded.event).length > 0) counts.changed++;
   }
   return counts;
 }

@@ -14,7 +14,8 @@ import { applyChannelEvent, createCallState } from './calls.js';
 import type { Call, CallState, CallStateOptions } from './calls.js';
 import { applyConferenceEvent, CONFERENCE_SUBCLASS, createConferenceState } from './conferences.js';
 import type { Conference, ConferenceState } from './conferences.js';
-import { text } from './event-fields.js';
+import { ChangeFeed } from './change-feed.js';
+import { NO_CHANGES, type StateChange } from './changes.js';
 import {
   callStateFromChannels,
   channelFacts,
@@ -48,15 +49,15 @@ export function createNodeState(nodeId: string, options: NodeStateOptions = {}):
   };
 }
 
-/** Dispatches one event to the reducer for it; returns true when the node's state changed. */
-export function applyEvent(node: NodeState, event: EslEvent): boolean {
+/** Dispatches one event to the reducer for it; returns what changed in the node (NO_CHANGES if nothing). */
+export function applyEvent(node: NodeState, event: EslEvent): readonly StateChange[] {
   if (event.name === 'CUSTOM') {
-    return (
-      event.subclass === CONFERENCE_SUBCLASS && applyConferenceEvent(node.conferences, event, node.clock)
-    );
+    return event.subclass === CONFERENCE_SUBCLASS
+      ? applyConferenceEvent(node.conferences, event, node.clock)
+      : NO_CHANGES;
   }
   if (event.name.startsWith('CHANNEL_')) return applyChannelEvent(node.calls, event);
-  return false;
+  return NO_CHANGES;
 }
 
 export interface NodeSnapshot {
@@ -123,6 +124,8 @@ export class LiveState {
   readonly unwanted = new UnwantedChannels();
   private readonly nodes = new Map<string, NodeState>();
   private readonly conferenceNodes = new Map<string, string>();
+  /** What changed, per node, as NodeSync applies events and resyncs. */
+  readonly changes = new ChangeFeed();
 
   constructor(private readonly options: NodeStateOptions = {}) {}
 
@@ -144,15 +147,16 @@ export class LiveState {
     return [...this.nodes.keys()];
   }
 
-  /** Applies an event from a node (registering the node if new); returns true when state changed. */
-  apply(nodeId: string, event: EslEvent): boolean {
+  /**
+   * Applies an event from a node (registering the node if new); returns what it changed. Publishing
+   * the records on `changes` is the caller's part (NodeSync), once it has done its own bookkeeping.
+   */
+  apply(nodeId: string, event: EslEvent): readonly StateChange[] {
     const node = this.addNode(nodeId);
-    const changed = applyEvent(node, event);
-    if (changed && event.name === 'CUSTOM') {
-      const name = text(event.headers, 'Conference-Name');
-      if (name !== undefined) this.reindexConference(name, node);
-    }
-    return changed;
+    const changes = applyEvent(node, event);
+    for (const change of changes)
+      if (change.kind === 'conference') this.reindexConference(change.conference, node);
+    return changes;
   }
 
   /** The node lost its connection: its data is reported unavailable at once, until replaceNode. */

@@ -4,7 +4,9 @@
 // reply), so nothing is missed: events that arrive while the snapshot is taken are buffered, then
 // replayed over the fresh snapshot (the reducers converge when an event repeats what the snapshot
 // shows) and the new state is swapped in as one step. On disconnect the node is marked unavailable at
-// once, so readers answer 503 instead of serving state that may be stale.
+// once, so readers answer 503 instead of serving state that may be stale. What each applied event
+// changed is published on the live state's change feed; a resync or a disconnect publishes one node
+// record (synced / unavailable) and readers re-read that node.
 //
 // `show channels as json` has no channel variables, and some calls cannot be read without them: the
 // daemon's click-to-call names its target only in `fsconfd_target` (its caller profile names the
@@ -19,6 +21,7 @@
 // answered "not placed" whose originate FreeSWITCH ran anyway when it resumed.
 import type { EslEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
+import { NODE_SYNCED, NODE_UNAVAILABLE, type StateChange } from './changes.js';
 import { applyEvent, nodeStateFromSnapshot, type LiveState, type NodeStateOptions } from './node-state.js';
 import { needsVariables, parseShowChannelsJson } from './snapshot.js';
 
@@ -42,8 +45,6 @@ export interface NodeSyncOptions {
   /** Most channels dumped (`uuid_dump`) per resync; default 2000. */
   maxChannelDumps?: number;
   state?: NodeStateOptions;
-  /** Called after every state change the node's events or a resync make (WebSocket fan-out, metrics). */
-  onChange?: (nodeId: string, event: EslEvent | 'resync') => void;
 }
 
 export type SyncStatus = 'unsynced' | 'syncing' | 'synced';
@@ -116,10 +117,10 @@ export class NodeSync {
       return;
     }
     if (this.statusValue !== 'synced') return; // the next snapshot will include it
-    if (this.live.apply(this.source.nodeId, event)) {
-      this.stats.eventsApplied++;
-      this.options.onChange?.(this.source.nodeId, event);
-    }
+    const changes = this.live.apply(this.source.nodeId, event);
+    if (changes.length === 0) return;
+    this.stats.eventsApplied++;
+    this.publish(changes);
   }
 
   private onDisconnected(): void {
@@ -129,7 +130,19 @@ export class NodeSync {
     clearTimeout(this.retryTimer);
     this.statusValue = 'unsynced';
     this.live.markUnavailable(this.source.nodeId);
-    this.options.onChange?.(this.source.nodeId, 'resync');
+    this.publish(NODE_UNAVAILABLE);
+  }
+
+  /** Tells the live state's change feed; a failing reader is logged and never stops the sync. */
+  private publish(changes: readonly StateChange[]): void {
+    try {
+      this.live.changes.publish(this.source.nodeId, changes);
+    } catch (err) {
+      this.options.logger.error(
+        { node: this.source.nodeId, err: (err as Error).message },
+        'a reader of live state changes failed',
+      );
+    }
   }
 
   /** Hangs up a channel the daemon said was never placed; forgets it once FreeSWITCH confirms. */
@@ -193,7 +206,7 @@ export class NodeSync {
         },
         'node state synced',
       );
-      this.options.onChange?.(this.source.nodeId, 'resync');
+      this.publish(NODE_SYNCED);
       for (const uuid of this.live.unwanted.synced(this.source.nodeId))
         if (fresh.calls.channels.has(uuid)) this.hangUpUnwanted(uuid);
       return true;

@@ -1,12 +1,11 @@
 // The calls half of the stream's projection (projection.ts): the last published view of every live
 // call per node, and the call deltas that bring it up to the live state. No I/O.
-import type { EslEvent } from '../esl/events.js';
 import { isLive } from '../state/active-cdr.js';
 import type { Call } from '../state/calls.js';
-import { id } from '../state/event-fields.js';
+import type { ChannelChange } from '../state/changes.js';
 import type { LiveState } from '../state/node-state.js';
-import type { Change } from './projection.js';
 import type { AdminCallView, CallEventType } from './protocol.js';
+import type { Change } from './stream-change.js';
 import { adminCallView, originUser } from './views.js';
 
 export interface PublishedCall {
@@ -28,28 +27,16 @@ interface ProjectedNode {
   channels: Map<string, string>;
 }
 
-/** Event headers naming channels whose call an event may change (bridges join two calls). */
-const CHANNEL_HEADERS = ['Unique-ID', 'Other-Leg-Unique-ID', 'Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'];
-
 export class CallProjection {
   private readonly nodes = new Map<string, ProjectedNode>();
 
   constructor(private readonly live: LiveState) {}
 
-  /** Call deltas for a CHANNEL_* event the live state has just applied. */
-  applyEvent(nodeId: string, event: EslEvent, out: Change[]): void {
-    const callIds = new Set<string>();
-    const published = this.node(nodeId);
-    const channels = this.live.node(nodeId)?.calls.channels;
-    for (const header of CHANNEL_HEADERS) {
-      const uuid = id(event.headers, header);
-      if (uuid === undefined) continue;
-      const before = published.channels.get(uuid);
-      if (before !== undefined) callIds.add(before);
-      const now = channels?.get(uuid)?.call.id;
-      if (now !== undefined) callIds.add(now);
-    }
-    for (const callId of callIds) this.diffCall(nodeId, callId, out);
+  /** Call deltas for a channel the live state has just changed: every call the change touched. */
+  applyChange(nodeId: string, change: ChannelChange, out: Change[]): void {
+    const published = this.node(nodeId).channels.get(change.channel);
+    if (published !== undefined && !change.calls.includes(published)) this.diffCall(nodeId, published, out);
+    for (const callId of change.calls) this.diffCall(nodeId, callId, out);
   }
 
   /** Call deltas after the node was resynced: every call published or live on it. */

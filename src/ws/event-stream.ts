@@ -1,15 +1,16 @@
-// The live event stream's hub: turns each state change into deltas (projection.ts), decides per
-// client what it may see (filter.ts) and sends it (stream-client.ts), pings every client and drops
-// those that stopped answering.
+// The live event stream's hub: turns the live state's change records into deltas (projection.ts),
+// decides per client what it may see (filter.ts) and sends it (stream-client.ts), pings every client
+// and drops those that stopped answering.
 //
-// Cost on the event path: one diff of the entities the event names, then per connected client one
+// Cost on the event path: one diff of the entities the records name, then per connected client one
 // filter check; each distinct view of a delta is serialized once and the same bytes go to every
 // client that gets that view (bench/ws-fanout.ts measures it).
-import type { EslEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
+import type { StateChange } from '../state/changes.js';
 import type { LiveState } from '../state/node-state.js';
 import { renderFor, snapshotFor, type Subscriber } from './filter.js';
-import { StreamProjection, type Change } from './projection.js';
+import { StreamProjection } from './projection.js';
+import type { Change } from './stream-change.js';
 import { CLOSE_CODES, type StreamMessage } from './protocol.js';
 import { StreamClient, type DropReason, type StreamSocket } from './stream-client.js';
 import type { ConferenceAccess, Directory } from './views.js';
@@ -77,11 +78,9 @@ export class EventStream {
     this.heartbeat.unref();
   }
 
-  /** NodeSync's onChange: an event was applied (or the node resynced / went away). */
-  readonly onChange = (nodeId: string, event: EslEvent | 'resync'): void => {
-    this.publish(
-      event === 'resync' ? this.projection.resyncNode(nodeId) : this.projection.applyEvent(nodeId, event),
-    );
+  /** A listener for the live state's change feed (`live.changes.subscribe(stream.onChanges)`). */
+  readonly onChanges = (nodeId: string, changes: readonly StateChange[]): void => {
+    this.publish(this.projection.applyChanges(nodeId, changes));
   };
 
   /** A stored conference changed: who may see it, and its extension/description. */

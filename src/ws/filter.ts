@@ -4,7 +4,7 @@
 // A subscription to one conference narrows that to the conference and no calls. Pure.
 import { canControlConference } from '../domain/ownership.js';
 import type { Role } from '../domain/users.js';
-import type { Change } from './projection.js';
+import type { Change } from './stream-change.js';
 import type { AdminCallView, CallEventType, CallView, ConferenceView, StreamMessage } from './protocol.js';
 import { userCallView, type ConferenceAccess } from './views.js';
 

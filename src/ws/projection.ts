@@ -1,48 +1,19 @@
 // What the stream has published, and the deltas that bring it up to the live state. No I/O.
 //
-// The live state reducers mutate in place and keep no history, so after an event has been applied
-// nothing says what it changed (a member that left is gone, a call that ended is no longer filed under
-// its users). The projection keeps the last published view of every conference and call and diffs only
-// the entities the event names against the live state: O(1) views per event, the whole node only on a
-// resync. Diffing (rather than translating the event) also makes a resync after a lost connection
-// produce exactly the deltas that happened meanwhile, and never reports a change the state did not make.
-// Conferences are diffed here, calls in call-projection.ts.
-import type { EslEvent } from '../esl/events.js';
-import { CONFERENCE_SUBCLASS, MAX_MEMBER_ID, type Conference } from '../state/conferences.js';
-import { int, text } from '../state/event-fields.js';
+// The live state's change records (state/changes.ts) say which conference, member or call changed, but
+// not what it looked like before (a member that left is gone, a call that ended is no longer filed
+// under its users), and a client sees views, not state. So the projection keeps the last published view
+// of every conference and call and diffs only the entities the records name against the live state:
+// O(1) views per change, the whole node only on a resync. Diffing (rather than translating the records)
+// also makes a resync after a lost connection produce exactly the deltas that happened meanwhile, and
+// never reports a change the views do not show. Conferences are diffed here, calls in call-projection.ts.
+import type { StateChange } from '../state/changes.js';
+import type { Conference } from '../state/conferences.js';
 import type { LiveState } from '../state/node-state.js';
 import { CallProjection, type PublishedCall } from './call-projection.js';
-import type { AdminCallView, CallEventType, ConferenceView, MemberView, StreamMessage } from './protocol.js';
+import type { ConferenceView, MemberView, StreamMessage } from './protocol.js';
+import type { Change } from './stream-change.js';
 import { floorHolder, memberView, sameMember, type ConferenceAccess, type Directory } from './views.js';
-
-/** One thing that changed, with what decides who may be told. */
-export type Change =
-  /** Seen by those who may control conference `name` (looked up when the change is sent). */
-  | { kind: 'conference'; name: string; message: StreamMessage }
-  /**
-   * A call's users before and after (null: it was not / is no longer live). Parties in both get
-   * `type`; parties only after get call.created, only before call.ended (they left the call).
-   */
-  | {
-      kind: 'call';
-      before: readonly string[] | null;
-      after: readonly string[] | null;
-      type: CallEventType;
-      view: AdminCallView;
-      origin: string | undefined;
-    }
-  /**
-   * Who may see a conference changed in the store. `before`: its access while it was published (else
-   * undefined); `view`: its live view now, if it runs and is stored.
-   */
-  | {
-      kind: 'access';
-      before: ConferenceAccess | undefined;
-      after: ConferenceAccess | undefined;
-      view: ConferenceView | undefined;
-    }
-  /** For everyone. */
-  | { kind: 'node'; message: StreamMessage };
 
 interface ProjectedConference {
   node: string;
@@ -67,17 +38,25 @@ export class StreamProjection {
     for (const nodeId of live.nodeIds()) if (live.node(nodeId)?.synced !== true) this.unavailable.add(nodeId);
   }
 
-  /** Deltas for an event the live state has just applied. */
-  applyEvent(nodeId: string, event: EslEvent): Change[] {
+  /** Deltas for what the live state of a node has just changed (as its change feed reports it). */
+  applyChanges(nodeId: string, records: readonly StateChange[]): Change[] {
     const changes: Change[] = [];
-    if (event.name === 'CUSTOM') {
-      if (event.subclass !== CONFERENCE_SUBCLASS) return changes;
-      const name = text(event.headers, 'Conference-Name');
-      if (name === undefined) return changes;
-      const memberId = int(event.headers, 'Member-ID', 1, MAX_MEMBER_ID);
-      this.diffConference(name, memberId, changes);
-    } else if (event.name.startsWith('CHANNEL_')) {
-      this.calls.applyEvent(nodeId, event, changes);
+    for (const record of records) {
+      switch (record.kind) {
+        case 'member':
+          this.diffConference(record.conference, record.member, changes);
+          break;
+        case 'conference':
+        case 'recording':
+          this.diffConference(record.conference, undefined, changes);
+          break;
+        case 'channel':
+          this.calls.applyChange(nodeId, record, changes);
+          break;
+        case 'node':
+          changes.push(...this.resyncNode(nodeId));
+          break;
+      }
     }
     return changes;
   }

@@ -109,7 +109,7 @@ describe('the daemon click-to-call line run by the simulator', () => {
     const state = createCallState();
     const seen: Array<[string, string | undefined, string]> = [];
     for (const event of events.map(asEslEvent)) {
-      if (!applyChannelEvent(state, event)) continue;
+      if (applyChannelEvent(state, event).length === 0) continue;
       const call = state.calls.get(UUID);
       const [cdr] = activeCdrsForUser(state, '1000', { domain: '127.0.0.1', now: 0 });
       if (cdr) expect(cdr).toMatchObject({ from: '1000', to: '9991', direction: 'OUTGOING' });

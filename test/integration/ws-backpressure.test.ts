@@ -61,7 +61,7 @@ async function talkingSetup(): Promise<TalkingSetup> {
 /** What NodeSync does with each event of a synced node. */
 function feed(setup: TalkingSetup, event: EslEvent): void {
   const { daemon } = setup.harness;
-  if (daemon.live.apply(setup.nodeId, event)) daemon.events.onChange(setup.nodeId, event);
+  daemon.live.changes.publish(setup.nodeId, daemon.live.apply(setup.nodeId, event));
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -40,7 +40,7 @@ function replay(transform: (e: EslEvent) => EslEvent): Step[] {
   for (const step of replaySteps(NAME)) {
     if (step.kind !== 'frame' || step.event === undefined) continue;
     const event = transform(step.event);
-    if (!applyChannelEvent(state, event)) continue;
+    if (applyChannelEvent(state, event).length === 0) continue;
     const call = state.calls.get(LEG);
     const now = Math.floor(Number(event.headers['Event-Date-Timestamp']) / 1000);
     steps.push({

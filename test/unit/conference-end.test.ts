@@ -1,7 +1,6 @@
 // Ending a running conference before its record is deleted, over the live state built from a real
 // FreeSWITCH's recorded events (conference-pin-modpin-endconf: cpin with three members, then every
 // member leaving and conference-destroy when its owner hangs up).
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EslEvent } from '../../src/esl/events.js';
 import type { EslPool } from '../../src/esl/pool.js';
@@ -27,21 +26,21 @@ function liveWith(evs: readonly EslEvent[]): LiveState {
   return live;
 }
 
-/** An ESL client that answers `reply` and then plays `after` into the live state, as FreeSWITCH would. */
+/**
+ * An ESL client that answers `reply` and then plays `after` into the live state, as FreeSWITCH and the
+ * node's sync would: each event applied, then what it changed published on the live state's feed.
+ */
 function fakeEsl(live: LiveState, reply: string, after: readonly EslEvent[]) {
   const sent: string[] = [];
-  const client = Object.assign(new EventEmitter(), {
+  const client = {
     api: (line: string) => {
       sent.push(line);
       setImmediate(() => {
-        for (const e of after) {
-          live.apply('fs1', e);
-          client.emit('event', e);
-        }
+        for (const e of after) live.changes.publish('fs1', live.apply('fs1', e));
       });
       return Promise.resolve(reply);
     },
-  });
+  };
   const pool = { get: (id: string) => (id === 'fs1' ? client : undefined) } as unknown as EslPool;
   return { nodes: new FreeswitchNodes(live, pool), sent };
 }

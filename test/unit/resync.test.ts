@@ -7,6 +7,7 @@ import type { EslEvent } from '../../src/esl/events.js';
 import { decodeEventFrame, isEventFrame } from '../../src/esl/events.js';
 import { splitFrames } from '../../src/esl/frames.js';
 import { createLogger } from '../../src/log.js';
+import type { StateChange } from '../../src/state/changes.js';
 import { LiveState } from '../../src/state/node-state.js';
 import { channelDumpCommand, NodeSync, SNAPSHOT_COMMANDS, type SyncSource } from '../../src/state/resync.js';
 import { capturedLogger as capturingLogger } from '../helpers/daemon-harness.js';
@@ -161,5 +162,59 @@ describe('NodeSync', () => {
     expect(channelDumpCommand('0ae98fd4-bb9b-4233-a629-b868315e70ac')).toBe(
       'uuid_dump 0ae98fd4-bb9b-4233-a629-b868315e70ac json',
     );
+  });
+
+  it("publishes on the live state's feed: each applied event's records, one node record per resync and disconnect", async () => {
+    const source = new FakeSource();
+    const live = new LiveState();
+    const heard: Array<[string, readonly StateChange[]]> = [];
+    live.changes.subscribe((node, changes) => heard.push([node, changes]));
+    const sync = new NodeSync(source, live, { logger });
+    const [create, addAlice, ...rest] = conferenceEvents();
+    source.emit('connected');
+    // Events during the snapshot are folded into it: nothing of their own, the resync stands for them.
+    source.emit('event', create);
+    source.emit('event', addAlice);
+    await source.answer(SNAPSHOT_COMMANDS[0], EMPTY_CHANNELS);
+    await source.answer(SNAPSHOT_COMMANDS[1], NO_CONFERENCES);
+    await flush();
+    expect(heard).toEqual([[source.nodeId, [{ kind: 'node', how: 'synced' }]]]);
+
+    heard.length = 0;
+    source.emit('event', addAlice); // already applied: no change, nothing published
+    const next = rest.find((e) => e.headers['Action'] === 'add-member')!;
+    source.emit('event', next);
+    expect(heard).toEqual([
+      [
+        source.nodeId,
+        [{ kind: 'member', how: 'joined', conference: 'demo', member: Number(next.headers['Member-ID']) }],
+      ],
+    ]);
+    expect(sync.stats.eventsApplied).toBe(1);
+
+    heard.length = 0;
+    source.emit('disconnected', 'RST');
+    expect(heard).toEqual([[source.nodeId, [{ kind: 'node', how: 'unavailable' }]]]);
+  });
+
+  it('a reader that throws is logged; the sync and the other readers carry on', async () => {
+    const source = new FakeSource();
+    const live = new LiveState();
+    const { logger: captured, logs } = capturingLogger();
+    live.changes.subscribe(() => {
+      throw new Error('reader broke');
+    });
+    let told = 0;
+    live.changes.subscribe(() => told++);
+    const sync = new NodeSync(source, live, { logger: captured });
+    source.emit('connected');
+    await source.answer(SNAPSHOT_COMMANDS[0], EMPTY_CHANNELS);
+    await source.answer(SNAPSHOT_COMMANDS[1], NO_CONFERENCES);
+    await flush();
+    expect(sync.status).toBe('synced');
+    source.emit('event', conferenceEvents()[0]);
+    expect(live.conference('demo')?.available).toBe(true);
+    expect(told).toBe(2);
+    expect(logs.filter((l) => l.includes('a reader of live state changes failed'))).toHaveLength(2);
   });
 });

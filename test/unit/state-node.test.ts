@@ -61,16 +61,21 @@ describe('node state', () => {
     const all = [...transcriptEvents('disconnect-fsctl-events'), ...transcriptEvents('calls-plain')];
     const other = all.filter((e) => !e.name.startsWith('CHANNEL_') && e.name !== 'CUSTOM');
     expect(other.length).toBeGreaterThan(10);
-    for (const event of other) expect(applyEvent(node, event)).toBe(false);
+    for (const event of other) expect(applyEvent(node, event)).toEqual([]);
     const customOther = all.find((e) => e.name === 'CUSTOM' && e.subclass !== 'conference::maintenance');
-    if (customOther) expect(applyEvent(node, customOther)).toBe(false);
+    if (customOther) expect(applyEvent(node, customOther)).toEqual([]);
     const create = all.find((e) => e.name === 'CHANNEL_CREATE')!;
-    expect(applyEvent(node, create)).toBe(true);
+    const uuid = create.headers['Unique-ID']!;
+    expect(applyEvent(node, create)).toEqual([
+      { kind: 'channel', how: 'created', channel: uuid, calls: [uuid] },
+    ]);
     expect(node.calls.channels.size).toBe(1);
     const confCreate = transcriptEvents('conference-json').find(
       (e) => e.headers['Action'] === 'conference-create',
     )!;
-    expect(applyEvent(node, confCreate)).toBe(true);
+    expect(applyEvent(node, confCreate)).toEqual([
+      { kind: 'conference', how: 'created', conference: 'demo' },
+    ]);
     expect([...node.conferences.conferences.keys()]).toEqual(['demo']);
   });
 

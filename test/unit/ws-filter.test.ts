@@ -4,7 +4,7 @@
 // an admin reads every stored conference and /api/activecalls.
 import { describe, expect, it } from 'vitest';
 import { renderFor, snapshotFor, type Subscriber } from '../../src/ws/filter.js';
-import type { Change } from '../../src/ws/projection.js';
+import type { Change } from '../../src/ws/stream-change.js';
 import type { AdminCallView, ConferenceView } from '../../src/ws/protocol.js';
 import type { ConferenceAccess } from '../../src/ws/views.js';
 

@@ -1,11 +1,15 @@
 // The stream's deltas, folded the way a client folds them, always equal the live state's own views:
-// after every event of the recorded FreeSWITCH sessions, and after a resync that skipped events.
+// after every event of the recorded FreeSWITCH sessions (the projection sees only the change records
+// the reducers returned, so this also shows the records name everything that changed), and after a
+// resync that skipped events.
 import { describe, expect, it } from 'vitest';
 import type { EslEvent } from '../../src/esl/events.js';
 import { isLive } from '../../src/state/active-cdr.js';
+import { NODE_SYNCED, NODE_UNAVAILABLE } from '../../src/state/changes.js';
 import { applyEvent, createNodeState, LiveState } from '../../src/state/node-state.js';
 import { renderFor } from '../../src/ws/filter.js';
-import { StreamProjection, type Change } from '../../src/ws/projection.js';
+import { StreamProjection } from '../../src/ws/projection.js';
+import type { Change } from '../../src/ws/stream-change.js';
 import type { CallView, ConferenceView, StreamMessage } from '../../src/ws/protocol.js';
 import { adminCallView, conferenceView, type ConferenceAccess, type Directory } from '../../src/ws/views.js';
 import { transcriptEvents } from '../helpers/state-replay.js';
@@ -69,8 +73,7 @@ describe('stream projection', () => {
       const model = new StreamModel();
       const types = new Set<string>();
       for (const event of transcriptEvents(name)) {
-        if (!live.apply(NODE, event)) continue;
-        for (const message of adminMessages(projection.applyEvent(NODE, event))) {
+        for (const message of adminMessages(projection.applyChanges(NODE, live.apply(NODE, event)))) {
           types.add(message.type);
           model.apply(message);
         }
@@ -111,8 +114,7 @@ describe('stream projection', () => {
     const projection = new StreamProjection(live, directory);
     const seen: string[] = [];
     for (const event of transcriptEvents('calls-json')) {
-      if (!live.apply(NODE, event)) continue;
-      for (const message of adminMessages(projection.applyEvent(NODE, event)))
+      for (const message of adminMessages(projection.applyChanges(NODE, live.apply(NODE, event))))
         if ('call' in message && message.call.uuid === A) {
           const state = message.type === 'call.ended' ? '' : `(${message.call.state})`;
           if (seen.at(-1) !== `${message.type}${state}`) seen.push(`${message.type}${state}`);
@@ -136,11 +138,10 @@ describe('stream projection', () => {
       const projection = new StreamProjection(live, directory);
       const model = new StreamModel();
       for (const event of events.slice(0, cut))
-        if (live.apply(NODE, event))
-          for (const m of adminMessages(projection.applyEvent(NODE, event))) model.apply(m);
+        for (const m of adminMessages(projection.applyChanges(NODE, live.apply(NODE, event)))) model.apply(m);
 
       live.markUnavailable(NODE);
-      const down = adminMessages(projection.resyncNode(NODE));
+      const down = adminMessages(projection.applyChanges(NODE, NODE_UNAVAILABLE));
       expect(down).toEqual([{ type: 'node.unavailable', node: NODE }]);
       expect(projection.unavailableNodes()).toEqual([NODE]);
 
@@ -149,13 +150,13 @@ describe('stream projection', () => {
       fresh.synced = true;
       for (const event of events.slice(0, cut + 30)) applyEvent(fresh, event);
       live.replaceNode(fresh);
-      const up = adminMessages(projection.resyncNode(NODE));
+      const up = adminMessages(projection.applyChanges(NODE, NODE_SYNCED));
       for (const m of up) model.apply(m);
       expect(up.at(-1)).toEqual({ type: 'node.available', node: NODE });
       expect(sortViews(modelViews(model)), `cut at ${cut}`).toEqual(sortViews(liveViews(live)));
       expect(projection.unavailableNodes()).toEqual([]);
       // Nothing changed since: a second resync publishes nothing.
-      expect(projection.resyncNode(NODE)).toEqual([]);
+      expect(projection.applyChanges(NODE, NODE_SYNCED)).toEqual([]);
     }
   });
 
@@ -166,7 +167,7 @@ describe('stream projection', () => {
     const projection = new StreamProjection(live, dir);
     const changes: Change[] = [];
     for (const event of transcriptEvents('conference-json').slice(0, 20))
-      if (live.apply(NODE, event)) changes.push(...projection.applyEvent(NODE, event));
+      changes.push(...projection.applyChanges(NODE, live.apply(NODE, event)));
     expect(changes.filter((c) => c.kind === 'conference')).toEqual([]);
 
     const [name] = live.node(NODE)!.conferences.conferences.keys();
