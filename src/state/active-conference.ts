@@ -1,6 +1,6 @@
 // A running conference at a glance (GET /api/activeconferences, /my/activeconferences): where it
 // runs, how many are in it and talking, whether it is locked or recording, and since when. Pure.
-import type { Conference as LiveConference } from './conferences.js';
+import type { LiveConference } from './conferences.js';
 
 export interface ActiveConference {
   name: string;

@@ -3,7 +3,7 @@
 // fields by default (domain/sipx-elements.ts), plus talking / moderator / joinTime when extended (and in the
 // event stream's member view). Pure: the route resolves members to store users first.
 import type { Conference } from '../domain/conferences.js';
-import type { Conference as LiveConference, Member } from './conferences.js';
+import type { LiveConference, Member } from './conferences.js';
 
 /** The store user a live member belongs to, as far as the details show it. */
 export interface MemberIdentity {

@@ -26,7 +26,8 @@ export interface Recording {
   paused: boolean;
 }
 
-export interface Conference {
+/** A conference as FreeSWITCH runs it now (its stored settings: domain/conferences.ts, Conference). */
+export interface LiveConference {
   name: string;
   /** Conference-Unique-ID: distinguishes two lives of the same conference name. */
   uuid: string;
@@ -40,14 +41,14 @@ export interface Conference {
 }
 
 export interface ConferenceState {
-  readonly conferences: Map<string, Conference>;
+  readonly conferences: Map<string, LiveConference>;
 }
 
 export function createConferenceState(): ConferenceState {
   return { conferences: new Map() };
 }
 
-export function memberCount(conference: Conference): number {
+export function memberCount(conference: LiveConference): number {
   return conference.members.size;
 }
 
@@ -118,28 +119,32 @@ export function applyConferenceEvent(
 }
 
 /** The member changed; the floor is the conference's too when it moved to or from this member. */
-function memberUpdated(conference: Conference, member: Member, hadFloor: boolean): readonly StateChange[] {
+function memberUpdated(
+  conference: LiveConference,
+  member: Member,
+  hadFloor: boolean,
+): readonly StateChange[] {
   const updated = memberChange('updated', conference, member.id);
   return member.floor === hadFloor ? [updated] : [updated, conferenceChange('updated', conference)];
 }
 
-function conferenceChange(how: ConferenceChange['how'], conference: Conference): ConferenceChange {
+function conferenceChange(how: ConferenceChange['how'], conference: LiveConference): ConferenceChange {
   return { kind: 'conference', how, conference: conference.name };
 }
 
-function memberChange(how: MemberChange['how'], conference: Conference, member: number): MemberChange {
+function memberChange(how: MemberChange['how'], conference: LiveConference, member: number): MemberChange {
   return { kind: 'member', how, conference: conference.name, member };
 }
 
 function recordingChange(
   how: RecordingChange['how'],
-  conference: Conference,
+  conference: LiveConference,
   recording: Recording,
 ): RecordingChange {
   return { kind: 'recording', how, conference: conference.name, path: recording.path };
 }
 
-function newConference(name: string, uuid: string | undefined, createdAt: number): Conference {
+function newConference(name: string, uuid: string | undefined, createdAt: number): LiveConference {
   return {
     name: detach(name),
     uuid: uuid === undefined ? '' : detach(uuid),
@@ -154,7 +159,7 @@ function addMember(
   state: ConferenceState,
   name: string,
   uuid: string | undefined,
-  current: Conference | undefined,
+  current: LiveConference | undefined,
   sameLife: boolean,
   h: Headers,
   clock: () => number,
@@ -217,13 +222,13 @@ function memberFacts(h: Headers): ChannelFacts {
   };
 }
 
-function memberOf(conference: Conference, h: Headers): Member | undefined {
+function memberOf(conference: LiveConference, h: Headers): Member | undefined {
   const memberId = int(h, 'Member-ID', 1, MAX_MEMBER_ID);
   return memberId === undefined ? undefined : conference.members.get(memberId);
 }
 
 /** Copies every member flag the event states; returns true when something changed. */
-function refreshMember(conference: Conference, member: Member, h: Headers): boolean {
+function refreshMember(conference: LiveConference, member: Member, h: Headers): boolean {
   const before = snapshotFlags(member);
   member.canHear = flag(h, 'Hear') ?? member.canHear;
   member.canSpeak = flag(h, 'Speak') ?? member.canSpeak;
@@ -246,13 +251,13 @@ function snapshotFlags(m: Member): string {
   return `${+m.canHear}${+m.canSpeak}${+m.talking}${+m.muteDetect}${+m.moderator}${+m.floor}|${m.energyLevel}|${m.callerIdNumber}|${m.callerIdName}|${m.user}`;
 }
 
-function giveFloor(conference: Conference, holder: Member): void {
+function giveFloor(conference: LiveConference, holder: Member): void {
   if (holder.floor) return;
   for (const member of conference.members.values()) member.floor = false;
   holder.floor = true;
 }
 
-function changeFloor(conference: Conference, h: Headers): readonly StateChange[] {
+function changeFloor(conference: LiveConference, h: Headers): readonly StateChange[] {
   const before = [...conference.members.values()].find((m) => m.floor)?.id;
   const newId = h['New-ID'];
   if (newId === 'none') {
@@ -267,14 +272,14 @@ function changeFloor(conference: Conference, h: Headers): readonly StateChange[]
     : [conferenceChange('updated', conference)];
 }
 
-function setLocked(conference: Conference, locked: boolean): readonly StateChange[] {
+function setLocked(conference: LiveConference, locked: boolean): readonly StateChange[] {
   if (conference.locked === locked) return NO_CHANGES;
   conference.locked = locked;
   return [conferenceChange('updated', conference)];
 }
 
 function startRecording(
-  conference: Conference,
+  conference: LiveConference,
   path: string | undefined,
   at: number,
 ): readonly StateChange[] {
@@ -285,7 +290,7 @@ function startRecording(
 }
 
 function stopRecording(
-  conference: Conference,
+  conference: LiveConference,
   path: string | undefined,
   others: boolean | undefined,
 ): readonly StateChange[] {
@@ -299,7 +304,7 @@ function stopRecording(
 }
 
 function pauseRecording(
-  conference: Conference,
+  conference: LiveConference,
   path: string | undefined,
   paused: boolean,
 ): readonly StateChange[] {

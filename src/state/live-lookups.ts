@@ -3,7 +3,7 @@
 // is at least one); otherwise the answer is `unknown`, which readers turn into a 503, never a stale
 // 404 or 406.
 import type { Call, CallState } from './calls.js';
-import type { Conference as LiveConference } from './conferences.js';
+import type { LiveConference } from './conferences.js';
 import type { LiveState } from './node-state.js';
 
 export type ConferenceLookup =

@@ -13,7 +13,7 @@ import { decodeJsonEvent } from '../esl/events.js';
 import { applyChannelEvent, createCallState } from './calls.js';
 import type { Call, CallState, CallStateOptions } from './calls.js';
 import { applyConferenceEvent, CONFERENCE_SUBCLASS, createConferenceState } from './conferences.js';
-import type { Conference, ConferenceState } from './conferences.js';
+import type { LiveConference, ConferenceState } from './conferences.js';
 import { ChangeFeed } from './change-feed.js';
 import { NO_CHANGES, type StateChange } from './changes.js';
 import {
@@ -192,7 +192,7 @@ export class LiveState {
   }
 
   /** The conference with its node; undefined when no node hosts it. */
-  conference(name: string): { nodeId: string; available: boolean; conference: Conference } | undefined {
+  conference(name: string): { nodeId: string; available: boolean; conference: LiveConference } | undefined {
     const location = this.conferenceNode(name);
     const conference = location && this.nodes.get(location.nodeId)?.conferences.conferences.get(name);
     return location && conference ? { ...location, conference } : undefined;

@@ -12,7 +12,7 @@ import { memberUser } from './channel-user.js';
 import type { ChannelFacts } from './channel-user.js';
 import { MAX_MEMBER_ID, createConferenceState } from './conferences.js';
 import { ENERGY_RANGE, VOLUME_RANGE } from './conference-actions.js';
-import type { Conference, ConferenceState, Member, Recording } from './conferences.js';
+import type { LiveConference, ConferenceState, Member, Recording } from './conferences.js';
 import { cleanId, cleanInt, cleanText, detach, secondsToMs } from './event-fields.js';
 
 export type SnapshotResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -169,12 +169,12 @@ export function parseConferenceXmlList(
   return { ok: true, value: state };
 }
 
-function conferenceOf(raw: unknown, options: XmlListOptions): Conference | undefined {
+function conferenceOf(raw: unknown, options: XmlListOptions): LiveConference | undefined {
   if (!isObject(raw)) return undefined;
   const name = cleanText(raw['@_name']);
   if (name === undefined) return undefined;
   const runTime = cleanInt(raw['@_run_time'], 0, 10 * 365 * 86_400) ?? 0;
-  const conference: Conference = {
+  const conference: LiveConference = {
     name: detach(name),
     uuid: detach(cleanId(raw['@_uuid']) ?? ''),
     locked: raw['@_locked'] === 'true',

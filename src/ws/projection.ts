@@ -8,7 +8,7 @@
 // also makes a resync after a lost connection produce exactly the deltas that happened meanwhile, and
 // never reports a change the views do not show. Conferences are diffed here, calls in call-projection.ts.
 import type { StateChange } from '../state/changes.js';
-import type { Conference } from '../state/conferences.js';
+import type { LiveConference } from '../state/conferences.js';
 import type { LiveState } from '../state/node-state.js';
 import { CallProjection, type PublishedCall } from './call-projection.js';
 import type { ConferenceView, MemberView, StreamMessage } from './protocol.js';
@@ -183,7 +183,7 @@ export class StreamProjection {
     }
   }
 
-  private publish(node: string, live: Conference): ProjectedConference {
+  private publish(node: string, live: LiveConference): ProjectedConference {
     const members = new Map<number, MemberView>();
     for (const member of live.members.values()) members.set(member.id, memberView(member, this.directory));
     return {
@@ -198,7 +198,7 @@ export class StreamProjection {
   private diffMember(
     conference: string,
     published: ProjectedConference,
-    live: Conference,
+    live: LiveConference,
     memberId: number,
     emit: (message: StreamMessage) => void,
   ): void {

@@ -4,7 +4,7 @@ import { memberDetails, type MemberIdentity } from '../state/conference-details.
 import { activeCdr, callerOf } from '../state/active-cdr.js';
 import { callProgress } from '../state/call-progress.js';
 import type { Call } from '../state/calls.js';
-import type { Conference, Member } from '../state/conferences.js';
+import type { LiveConference, Member } from '../state/conferences.js';
 import { legView } from '../state/leg-view.js';
 import type { AdminCallView, ConferenceView, MemberView, UserCallView } from './protocol.js';
 
@@ -28,14 +28,14 @@ export function memberView(member: Member, directory: Directory): MemberView {
   return memberDetails(member, member.user === undefined ? undefined : directory.identity(member.user));
 }
 
-export function floorHolder(conference: Conference): number | null {
+export function floorHolder(conference: LiveConference): number | null {
   for (const member of conference.members.values()) if (member.floor) return member.id;
   return null;
 }
 
 export function conferenceView(
   node: string,
-  conference: Conference,
+  conference: LiveConference,
   access: ConferenceAccess,
   directory: Directory,
 ): ConferenceView {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { conferenceDetails, memberName, type MemberIdentity } from '../../src/state/conference-details.js';
 import { renderJson, renderXml } from '../../src/http/represent.js';
-import type { Conference, Member } from '../../src/state/conferences.js';
+import type { LiveConference, Member } from '../../src/state/conferences.js';
 
 function member(id: number, overrides: Partial<Member> = {}): Member {
   return {
@@ -27,7 +27,7 @@ function member(id: number, overrides: Partial<Member> = {}): Member {
   };
 }
 
-function live(members: Member[], locked = false): Conference {
+function live(members: Member[], locked = false): LiveConference {
   return {
     name: 'team',
     uuid: 'conf-uuid',

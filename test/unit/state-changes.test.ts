@@ -7,13 +7,13 @@ import type { EslEvent } from '../../src/esl/events.js';
 import type { Call } from '../../src/state/calls.js';
 import { NO_CHANGES, type StateChange } from '../../src/state/changes.js';
 import { applyConferenceEvent, createConferenceState } from '../../src/state/conferences.js';
-import type { Conference, ConferenceState } from '../../src/state/conferences.js';
+import type { LiveConference, ConferenceState } from '../../src/state/conferences.js';
 import { applyEvent, createNodeState, type NodeState } from '../../src/state/node-state.js';
 import { transcriptEvents } from '../helpers/state-replay.js';
 import { TRANSCRIPT_NAMES } from '../helpers/transcripts.js';
 
 /** Everything the state holds about a conference but its members, as one comparable string. */
-function conferenceFields(c: Conference): string {
+function conferenceFields(c: LiveConference): string {
   return JSON.stringify([
     c.uuid,
     c.locked,
@@ -31,7 +31,7 @@ function members(state: ConferenceState): Map<string, string> {
   return out;
 }
 
-function floorHolder(c: Conference | undefined): number | undefined {
+function floorHolder(c: LiveConference | undefined): number | undefined {
   return [...(c?.members.values() ?? [])].find((m) => m.floor)?.id;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyConferenceEvent, createConferenceState, memberCount } from '../../src/state/conferences.js';
 import { INFORMATIONAL_ACTIONS, STATE_ACTIONS } from '../../src/state/conference-actions.js';
-import type { Conference, ConferenceState } from '../../src/state/conferences.js';
+import type { LiveConference, ConferenceState } from '../../src/state/conferences.js';
 import { parseConferenceListText } from '../../src/state/conference-list-text.js';
 import { replaySteps, transcriptEvents } from '../helpers/state-replay.js';
 
@@ -55,7 +55,7 @@ function shape(node: ConferenceState): unknown {
     }));
 }
 
-function conference(node: ConferenceState, name: string): Conference {
+function conference(node: ConferenceState, name: string): LiveConference {
   const found = node.conferences.get(name);
   if (found === undefined) throw new Error(`no conference ${name}`);
   return found;

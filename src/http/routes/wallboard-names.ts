@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { displayName } from '../../domain/display-name.js';
 import type { User } from '../../domain/users.js';
-import type { Conference as LiveConference } from '../../state/conferences.js';
+import type { LiveConference } from '../../state/conferences.js';
 import type { AppDeps } from '../app-deps.js';
 import { currentUser, type AppEnv } from '../context.js';
 import { respondJson } from '../represent.js';
