@@ -128,6 +128,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const control = new Control({ live, pool, store, logger, settings: controlSettings(config) });
   const moderatorUnmuter = new ModeratorUnmuter({ live, store, conferences: control.conferences, logger });
   live.changes.subscribe(moderatorUnmuter.onChanges);
+  live.changes.subscribe(control.unwantedCalls.onChanges);
   pool.start();
 
   // The guard is made with the server, after the app; the app and the metrics ask it lazily.

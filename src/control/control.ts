@@ -15,6 +15,7 @@ import { FreeswitchNodes } from './freeswitch-nodes.js';
 import { RecordingLedger } from './recording-ledger.js';
 import { RecordingLibrary } from './recordings.js';
 import { SipDomainResolver } from './sip-domain.js';
+import { UnwantedCallHangup } from './unwanted-calls.js';
 
 export interface ControlSettings extends CommandSettings {
   /** FS_DOMAIN; undefined: FreeSWITCH's own `domain` variable, per node. */
@@ -40,6 +41,8 @@ export class Control {
   readonly calls: CallController;
   /** The SIP domain per node (FS_DOMAIN, else asked of FreeSWITCH once per connection). */
   readonly domains: SipDomainResolver;
+  /** Hangs up click-to-calls answered "not placed" that FreeSWITCH still started (follows live.changes). */
+  readonly unwantedCalls: UnwantedCallHangup;
   /** A conference's recordings in RECORDINGS_DIR. */
   readonly recordings: RecordingLibrary;
   private readonly timeoutMs: number;
@@ -65,6 +68,7 @@ export class Control {
       settings,
       ...(deps.recordSettleMs !== undefined ? { recordSettleMs: deps.recordSettleMs } : {}),
     });
+    this.unwantedCalls = new UnwantedCallHangup(deps.live, nodes, logger.child({ part: 'unwanted-calls' }));
     this.clickToCall = new ClickToCall({ nodes, domains, settings, logger });
     this.calls = new CallController({
       nodes,

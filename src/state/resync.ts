@@ -17,8 +17,6 @@
 // rows, up to `maxChannelDumps` of them (past that the rest keep what the listing says, and the log
 // says so). That is one request per such channel at resync (about a millisecond each, see
 // bench/RESULTS.md); reads never wait on FreeSWITCH.
-// The sync also hangs up channels the daemon promised would not exist (live.unwanted): a click-to-call
-// answered "not placed" whose originate FreeSWITCH ran anyway when it resumed.
 import type { EslEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { NODE_SYNCED, NODE_UNAVAILABLE, type StateChange } from './changes.js';
@@ -51,7 +49,6 @@ export type SyncStatus = 'unsynced' | 'syncing' | 'synced';
 
 export const SNAPSHOT_COMMANDS = ['show channels as json', 'conference xml_list'] as const;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What FreeSWITCH uuids (and sane origination_uuids) are made of. */
 const SAFE_UUID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -68,8 +65,6 @@ export class NodeSync {
   private retryTimer: NodeJS.Timeout | undefined;
   private statusValue: SyncStatus = 'unsynced';
   private lastSyncAt: Date | undefined;
-  /** Unwanted channels with a uuid_kill on its way. */
-  private readonly killing = new Set<string>();
   readonly stats = { resyncs: 0, resyncFailures: 0, eventsApplied: 0, lastResyncMs: 0 };
 
   constructor(
@@ -101,10 +96,6 @@ export class NodeSync {
   }
 
   private onEvent(event: EslEvent): void {
-    if (event.name.startsWith('CHANNEL_')) {
-      const uuid = event.headers['Unique-ID'];
-      if (uuid !== undefined && this.live.unwanted.has(this.source.nodeId, uuid)) this.hangUpUnwanted(uuid);
-    }
     if (this.buffer !== null) {
       this.buffer.push(event);
       if (this.buffer.length > (this.options.maxBufferedEvents ?? 100_000)) {
@@ -143,28 +134,6 @@ export class NodeSync {
         'a reader of live state changes failed',
       );
     }
-  }
-
-  /** Hangs up a channel the daemon said was never placed; forgets it once FreeSWITCH confirms. */
-  private hangUpUnwanted(uuid: string): void {
-    if (this.killing.has(uuid) || !UUID_RE.test(uuid)) return;
-    this.killing.add(uuid);
-    const nodeId = this.source.nodeId;
-    this.source.api(`uuid_kill ${uuid}`).then(
-      (reply) => {
-        this.killing.delete(uuid);
-        // `-ERR No such channel!`: it ended by itself meanwhile; either way it no longer lives.
-        this.live.unwanted.remove(nodeId, uuid);
-        this.options.logger.warn(
-          { node: nodeId, uuid, reply: reply.trim().slice(0, 80) },
-          'hung up a call FreeSWITCH started after the daemon had answered that it was not placed',
-        );
-      },
-      (err: unknown) => {
-        this.killing.delete(uuid); // tried again on the next event or resync
-        this.options.logger.warn({ node: nodeId, uuid, err: (err as Error).message }, 'uuid_kill failed');
-      },
-    );
   }
 
   /** Takes a snapshot and swaps it in; retried while the connection stays up. */
@@ -207,8 +176,6 @@ export class NodeSync {
         'node state synced',
       );
       this.publish(NODE_SYNCED);
-      for (const uuid of this.live.unwanted.synced(this.source.nodeId))
-        if (fresh.calls.channels.has(uuid)) this.hangUpUnwanted(uuid);
       return true;
     } catch (err) {
       if (generation !== this.generation) return false;

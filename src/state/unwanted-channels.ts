@@ -1,7 +1,7 @@
 // Channels that must not live: a click-to-call whose originate was written to FreeSWITCH but never
 // acknowledged (FreeSWITCH froze, or the connection dropped) was answered "not placed" (504). A
-// FreeSWITCH that resumes still runs the command it had read, minutes late, so the node's sync hangs
-// up a channel with that uuid if a snapshot or an event shows it (resync.ts). Entries are kept until
+// FreeSWITCH that resumes still runs the command it had read, minutes late, so control/ hangs up a
+// channel with that uuid if a snapshot or an event shows it (control/unwanted-calls.ts). Entries are kept until
 // the channel is killed, or for `watchMs` after the node is next in sync (FreeSWITCH runs what it had
 // read as soon as it resumes), and at most `maxEntries` of them (the oldest go first).
 
