@@ -71,6 +71,16 @@ export class RawEslClient {
     this.socket.end();
   }
 
+  /**
+   * Resolves once every byte sent so far (and our FIN, after end()) has been handed to the kernel,
+   * which on loopback means it waits in the server's socket.
+   */
+  flushed(): Promise<void> {
+    if (this.socket.writableFinished) return Promise.resolve();
+    if (this.socket.writableEnded) return new Promise((resolve) => this.socket.once('finish', resolve));
+    return new Promise((resolve) => this.socket.write('', () => resolve()));
+  }
+
   destroy(): void {
     this.socket.destroy();
   }
@@ -109,4 +119,13 @@ export class RawEslClient {
     this.waiters = [];
     for (const w of waiters) w();
   }
+}
+
+/**
+ * Resolves once the event loop has polled for I/O again: bytes already waiting in the socket of a
+ * server in this process (see flushed()) have been read and handled. No wall-clock wait.
+ */
+export async function afterNextPoll(): Promise<void> {
+  // the first immediate runs at the end of this loop turn, the second after the next turn's poll
+  for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

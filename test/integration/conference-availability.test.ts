@@ -83,11 +83,14 @@ describe('conference commands', () => {
     h = await startConferenceHarness({ env: { ESL_TIMEOUT_MS: '150' } });
     await h.join('200');
     const execute = h.sim.fs.execute.bind(h.sim.fs);
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
     h.sim.fs.execute = async (command, args) => {
-      if (command === 'conference' && args.includes(' lock')) await new Promise((r) => setTimeout(r, 400));
+      if (command === 'conference' && args.includes(' lock')) await answered; // after the 504
       return execute(command, args);
     };
     const res = await h.command('alice-conf', 'lock');
+    answer();
     expect(res.status).toBe(504);
     expect(res.text).toContain('it may have been carried out');
     // The stuck request dropped the connection (a late reply could not be told from the next

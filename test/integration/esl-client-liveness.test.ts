@@ -2,10 +2,10 @@
 // sends recorded HEARTBEAT and SHUTDOWN frames: heartbeat deadline + probe, SHUTDOWN, and nothing
 // that was queued for a dropped session is ever written later. Deadlines are short; every wait is on
 // an event with a generous bound, never a tight timing assertion.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EslClient, type EslClientOptions } from '../../src/esl/client.js';
 import { EslDisconnectedError, isOutcomeUnknown } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, fsFrames, sleep } from '../helpers/fake-esl-server.js';
+import { captureLogger, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
 import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -34,6 +34,15 @@ async function connectedPair(extra: Partial<EslClientOptions> = {}) {
   await eventually(() => client.state === 'connected', 3000, 'connected');
   return { server, client, log, reasons };
 }
+
+/** The client's timers and clock on a fake clock for this test (sockets stay real). */
+function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  cleanup.push(async () => void vi.useRealTimers());
+}
+
+/** Whether a TCP connect of this process still waits for its callback (Node's ConnectWrap request). */
+const connectPending = (): boolean => process.getActiveResourcesInfo().some((r) => r.endsWith('ConnectWrap'));
 
 describe('EslClient liveness', () => {
   it('subscribes to HEARTBEAT and SHUTDOWN whatever it was asked for', async () => {
@@ -98,6 +107,7 @@ describe('EslClient liveness', () => {
   });
 
   it('SHUTDOWN: disconnected at once with the socket still open; reconnects only once FreeSWITCH closed it', async () => {
+    useFakeClock();
     const { server, client, reasons } = await connectedPair();
     const session = server.last!;
     const beat = setInterval(() => session.write(fsFrames.heartbeatJson()), 50);
@@ -109,12 +119,19 @@ describe('EslClient liveness', () => {
     await eventually(() => client.state === 'disconnected', 2000, 'disconnected');
     expect(reasons).toEqual(['FreeSWITCH is shutting down (SHUTDOWN event)']);
     expect(isOutcomeUnknown(await pending)).toBe(true); // it was written: FreeSWITCH may have run it
-    await sleep(200); // ten backoff periods: a client that did not wait would have reconnected
+    // ten of the longest backoff waits on the fake clock: a client that did not wait would have retried
+    await vi.advanceTimersByTimeAsync(10 * 100);
+    expect(client.stats.reconnects).toBe(0);
     expect(session.open).toBe(true);
     expect(server.connections).toBe(1);
     clearInterval(beat);
     session.write(fsFrames.shutdownNotice());
     session.end();
+    await eventually(
+      async () => (await vi.advanceTimersByTimeAsync(5), client.stats.reconnects === 1),
+      3000,
+      'the retry',
+    );
     await eventually(() => client.state === 'connected' && server.connections === 2, 3000, 'reconnect');
   });
 
@@ -131,6 +148,7 @@ describe('EslClient liveness', () => {
   });
 
   it('a stopped peer that accepted the TCP connection is waited for, not retried: resumes at once', async () => {
+    useFakeClock();
     const server = await FakeEslServer.start();
     cleanup.push(() => server.close());
     server.mode = 'silent'; // the kernel accepted; FreeSWITCH says nothing (SIGSTOP)
@@ -145,7 +163,10 @@ describe('EslClient liveness', () => {
     cleanup.push(() => client.stop());
     client.start();
     await eventually(() => server.connections === 1, 2000, 'the TCP connection');
-    await sleep(300); // three connect timeouts: the handshake wait (60 s) is what applies now
+    await eventually(() => !connectPending(), 2000, 'the client to see its TCP connect');
+    // 59 s on the fake clock, 590 connect timeouts: the handshake wait (60 s) is what applies now
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(client.stats.reconnects).toBe(0);
     expect(server.connections).toBe(1);
     expect(client.state).toBe('connecting');
     server.last!.write(fsFrames.authRequest()); // FreeSWITCH resumes

@@ -5,10 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EslFrame } from '../../src/esl/frames.js';
 import { splitFrames } from '../../src/esl/frames.js';
+import { ManualClock } from '../../src/sim/model/clock.js';
 import { transcriptLabConfig } from '../../src/sim/model/config.js';
 import { createSimIdentity } from '../../src/sim/model/identity.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
-import { RawEslClient } from '../helpers/raw-esl-client.js';
+import { eventually } from '../helpers/eventually.js';
+import { afterNextPoll, RawEslClient } from '../helpers/raw-esl-client.js';
 import { eventOfFrame } from '../helpers/transcript-compare.js';
 import { readTranscriptBytes } from '../helpers/transcripts.js';
 
@@ -120,35 +122,46 @@ describe('simulated FreeSWITCH liveness', () => {
   });
 
   it('freeze: nothing read, run or sent, no heartbeat, new connections not greeted; thaw runs what was buffered', async () => {
-    const fs = await sim({ heartbeatMs: 30 });
+    // The switch's clock moves only when told: heartbeats come exactly when the test says.
+    const clock = new ManualClock();
+    const fs = await sim({ heartbeatMs: 30, clock });
     const watcher = await client(fs.port, 'event json HEARTBEAT');
+    await clock.advance(30);
     await watcher.until('a heartbeat', () => watcher.frames.some(named('HEARTBEAT')));
     const quitter = await client(fs.port);
     fs.freeze();
-    await new Promise((r) => setTimeout(r, 100)); // a heartbeat written just before may still arrive
     const beatsAtFreeze = watcher.frames.filter(named('HEARTBEAT')).length;
+    const commandsAtFreeze = fs.server.received.length;
     watcher.send('api status');
     const uuid = '0f7d3f0e-8a44-4c7e-9d2b-5b3c1f6a9e01';
     // Sent, then the client goes away, as the daemon does with a frozen FreeSWITCH.
     quitter.send(`bgapi originate {origination_uuid=${uuid}}user/1000 &park()`);
-    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([watcher.flushed(), quitter.flushed()]); // both commands wait in the server's sockets
     quitter.destroy();
     const late = await RawEslClient.connect(fs.port);
     clients.push(late);
-    await new Promise((r) => setTimeout(r, 200)); // several heartbeat intervals
+    await clock.advance(90); // three heartbeat intervals
+    // The server accepted `late` after the commands were waiting; a server that read, ran or sent
+    // anything has done so by then, and what it sent has arrived one poll later.
+    await eventually(() => fs.server.connectionCount === 3, 2000, 'the late connection accepted');
+    await afterNextPoll();
+    expect(fs.server.received.length).toBe(commandsAtFreeze);
+    expect(fs.fs.snapshot().channels).not.toContain(uuid);
     expect(watcher.frames.filter(named('HEARTBEAT')).length).toBe(beatsAtFreeze);
     expect(watcher.frames.some((f) => f.headers['Content-Type'] === 'api/response')).toBe(false);
     expect(late.frames).toEqual([]);
-    expect(fs.fs.snapshot().channels).not.toContain(uuid);
 
     fs.thaw();
     await watcher.until('the status reply', () =>
       watcher.frames.some((f) => f.headers['Content-Type'] === 'api/response'),
     );
+    // anything held during the freeze went out before the reply: no heartbeat was fired meanwhile
+    expect(watcher.frames.filter(named('HEARTBEAT')).length).toBe(beatsAtFreeze);
     await late.waitForFrames(1);
     expect(late.frames[0]!.headers['Content-Type']).toBe('auth/request');
     // FreeSWITCH runs what it had read before the client left: the call is placed late.
     await watcher.until('the late call', () => fs.fs.snapshot().channels.includes(uuid));
+    await clock.advance(30);
     await watcher.until(
       'heartbeats again',
       () => watcher.frames.filter(named('HEARTBEAT')).length > beatsAtFreeze,

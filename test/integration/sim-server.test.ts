@@ -5,7 +5,7 @@ import esl from 'modesl';
 import { buildEvent } from '../../src/sim/event-builder.js';
 import { EslSimServer, type EslSimServerOptions } from '../../src/sim/server.js';
 import type { SimApi, SimIdentity } from '../../src/sim/types.js';
-import { RawEslClient } from '../helpers/raw-esl-client.js';
+import { afterNextPoll, RawEslClient } from '../helpers/raw-esl-client.js';
 import { eventOfFrame } from '../helpers/transcript-compare.js';
 
 let sequence = 100;
@@ -137,18 +137,20 @@ describe('simulated event socket', () => {
 
   it('commands run one at a time; events wait for the api in progress, as in FreeSWITCH', async () => {
     let release: (v: string) => void = () => {};
-    const { server, port } = await start({ slow: () => new Promise<string>((r) => (release = r)) });
+    let running: () => void = () => {};
+    const slowRunning = new Promise<void>((r) => (running = r));
+    const { server, port } = await start({
+      slow: () => new Promise<string>((r) => ((release = r), running())),
+    });
     const c = await connect(port);
     c.send('event plain CHANNEL_CREATE');
     await c.waitForFrames(3);
-    c.send('api slow');
-    c.send('api nosuch');
-    await new Promise((r) => setTimeout(r, 20));
+    c.sendRaw('api slow\n\napi nosuch\n\n'); // one write: both commands are read before slow runs
+    await slowRunning;
     server.publish(channelEvent('CHANNEL_CREATE'));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(c.frames).toHaveLength(3);
     release('+OK slow\n');
     await c.waitForFrames(6);
+    // published while slow ran, the event still comes after both replies
     expect(c.frames.slice(3).map((f) => f.headers['Content-Type'])).toEqual([
       'api/response',
       'api/response',
@@ -205,15 +207,21 @@ describe('simulated event socket', () => {
     server.publish(channelEvent('CHANNEL_CREATE', 'drop'));
     server.publish(channelEvent('CHANNEL_ANSWER', 'keep'));
     server.publish(channelEvent('CHANNEL_HANGUP', 'keep'));
-    await c.waitForFrames(5);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(c.frames.slice(4).map((f) => eventOfFrame(f)!.headers[0]![1])).toEqual(['CHANNEL_ANSWER']);
-    c.send('noevents');
+    // events go out in order: once a later one that passes has arrived, the others were dropped
+    server.publish(channelEvent('CHANNEL_CREATE', 'keep'));
     await c.waitForFrames(6);
-    server.publish(channelEvent('CHANNEL_ANSWER', 'keep'));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(c.frames).toHaveLength(6);
+    expect(c.frames.slice(4).map((f) => eventOfFrame(f)!.headers[0]![1])).toEqual([
+      'CHANNEL_ANSWER',
+      'CHANNEL_CREATE',
+    ]);
+    c.send('noevents');
+    await c.waitForFrames(7);
     expect(replyTexts(c).at(-1)).toBe('+OK no longer listening for events');
+    server.publish(channelEvent('CHANNEL_ANSWER', 'keep'));
+    // an idle connection writes an event at once: the reply to a later command comes after it
+    c.send('api nosuch');
+    await c.waitForFrames(8);
+    expect(c.frames.slice(7).map((f) => f.headers['Content-Type'])).toEqual(['api/response']);
   });
 
   it('pipelined commands, CRLF line ends and one-byte writes all work', async () => {
@@ -227,11 +235,15 @@ describe('simulated event socket', () => {
 
   it('a client closing its write side gets the goodbye notice after pending replies', async () => {
     let release: (v: string) => void = () => {};
-    const { port } = await start({ slow: () => new Promise<string>((r) => (release = r)) });
+    let running: () => void = () => {};
+    const slowRunning = new Promise<void>((r) => (running = r));
+    const { port } = await start({ slow: () => new Promise<string>((r) => ((release = r), running())) });
     const c = await connect(port);
     c.send('api slow');
     c.end();
-    await new Promise((r) => setTimeout(r, 20));
+    await slowRunning;
+    await c.flushed();
+    await afterNextPoll(); // the server has read our FIN while slow still runs
     release('done\n');
     await c.waitForClose();
     expect(c.frames.slice(2).map((f) => f.headers['Content-Type'])).toEqual([

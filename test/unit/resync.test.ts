@@ -11,6 +11,7 @@ import type { StateChange } from '../../src/state/changes.js';
 import { LiveState } from '../../src/state/node-state.js';
 import { channelDumpCommand, NodeSync, SNAPSHOT_COMMANDS, type SyncSource } from '../../src/state/resync.js';
 import { capturedLogger as capturingLogger } from '../helpers/daemon-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { TRANSCRIPT_DIR } from '../helpers/transcripts.js';
 
 type Listener = (...args: never[]) => unknown;
@@ -124,7 +125,8 @@ describe('NodeSync', () => {
     await flush();
     expect(sync.status).toBe('unsynced');
     expect(sync.stats.resyncFailures).toBe(1);
-    await new Promise((r) => setTimeout(r, 10));
+    // the retry asks for the snapshot again
+    await eventually(() => source.pending.some((p) => p.command === SNAPSHOT_COMMANDS[0]), 2000, 'the retry');
     await source.answer(SNAPSHOT_COMMANDS[0], EMPTY_CHANNELS);
     await source.answer(SNAPSHOT_COMMANDS[1], NO_CONFERENCES);
     await flush();

@@ -326,20 +326,51 @@ describe('hangups and core commands', () => {
   });
 });
 
+/** A RealClock that knows which of its timers are still to fire (fired or cancelled ones are not). */
+class WatchedClock extends RealClock {
+  readonly waiting = new Set<object>();
+
+  override schedule(ms: number, fn: () => void): () => void {
+    const timer = {};
+    this.waiting.add(timer);
+    const cancel = super.schedule(ms, () => {
+      this.waiting.delete(timer);
+      fn();
+    });
+    return () => {
+      this.waiting.delete(timer);
+      cancel();
+    };
+  }
+
+  override cancelAll(): void {
+    this.waiting.clear();
+    super.cancelAll();
+  }
+}
+
 describe('real time', () => {
   it('a loopback call into the lab conference runs on the real clock', async () => {
     const events: SimEvent[] = [];
-    const clock = new RealClock();
-    const sw = new SimSwitch({ bus: { publish: (e) => events.push(e) }, clock, ...transcriptLabConfig() });
+    let joined: () => void = () => {};
+    const memberAdded = new Promise<void>((resolve) => (joined = resolve));
+    const clock = new WatchedClock();
+    const publish = (e: SimEvent) => {
+      events.push(e);
+      if (header(e, 'Action') === 'add-member') joined();
+    };
+    const sw = new SimSwitch({ bus: { publish }, clock, ...transcriptLabConfig() });
     const started = Date.now();
     const reply = await sw.execute('originate', 'loopback/3900/default &park()');
     expect(reply).toMatch(/^\+OK /);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(events.some((e) => header(e, 'Action') === 'add-member')).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
+    await memberAdded;
+    expect(Date.now() - started).toBeLessThan(5000); // generous: real delays of milliseconds, not seconds
+    expect(clock.waiting.size).toBeGreaterThan(0); // the call's media and timers run
     await sw.shutdown();
+    // nothing is left to fire, so nothing can be published afterwards
+    expect(clock.waiting.size).toBe(0);
     const count = events.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sw.settle();
     expect(events.length).toBe(count);
   });
 });
