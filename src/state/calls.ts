@@ -1,5 +1,5 @@
 // Live channels of one FreeSWITCH node, grouped into calls and indexed by user, kept current by
-// CHANNEL_* events. Like the conference reducer it mutates the state it is given, costs O(legs) per
+// CHANNEL_* events (channel-events.ts is the reducer). Like the conference reducer it mutates the state it is given, costs O(legs) per
 // event, keeps only the fields the readers need (a tracked channel is a dozen small fields, never a
 // header map) and never throws.
 //
@@ -20,15 +20,10 @@
 // snapshot), and the daemon's own legs carry what they were placed for (`fsconfd_user`,
 // `fsconfd_target`, see domain/click-to-call.ts).
 
-import type { EslEvent } from '../esl/events.js';
-import { NO_CHANGES } from './changes.js';
-import type { ChannelChange, StateChange } from './changes.js';
-import { channelInitFromEvent } from './channel-init.js';
 import type { ChannelInit, ChannelPhase, LoopbackHalf } from './channel-init.js';
 import { channelUser } from './channel-user.js';
 import type { ChannelFacts } from './channel-user.js';
-import type { Headers } from './event-fields.js';
-import { detach, id, keep, keepOptional } from './event-fields.js';
+import { detach, keep, keepOptional } from './event-fields.js';
 
 export type { ChannelInit, ChannelPhase, LoopbackHalf } from './channel-init.js';
 
@@ -101,17 +96,18 @@ export function callsForUser(state: CallState, user: string): Call[] {
 }
 
 /** Adds a channel or updates the one with that uuid; returns it. */
-export function upsertChannel(state: CallState, init: ChannelInit): Channel {
-  return upsert(state, init, undefined);
+/** Adds or updates a channel from what an event or snapshot row says (noting the calls it touched). */
+export function upsertChannel(state: CallState, init: ChannelInit, touched?: Touched): Channel {
+  return upsert(state, init, touched);
 }
 
 /**
  * The ids of the calls one event touched, kept while the event is applied (a few at most: the leg's
  * call, a call merged into it). Undefined where nobody asks (snapshot building).
  */
-type Touched = string[] | undefined;
+export type Touched = string[] | undefined;
 
-function touch(touched: Touched, callId: string): void {
+export function touch(touched: Touched, callId: string): void {
   if (touched !== undefined && !touched.includes(callId)) touched.push(callId);
 }
 
@@ -200,7 +196,7 @@ export function joinLegs(state: CallState, aUuid: string, bUuid: string): boolea
 }
 
 /** joinLegs, noting both calls as touched: `b`'s call ends, its legs move into `a`'s. */
-function merge(state: CallState, aUuid: string, bUuid: string, touched: Touched): boolean {
+export function merge(state: CallState, aUuid: string, bUuid: string, touched: Touched): boolean {
   const a = state.channels.get(aUuid);
   const b = state.channels.get(bUuid);
   if (a === undefined || b === undefined || a.call === b.call) return false;
@@ -220,81 +216,8 @@ function merge(state: CallState, aUuid: string, bUuid: string, touched: Touched)
   return true;
 }
 
-/**
- * Applies one CHANNEL_* event; returns what it changed: one record for the event's channel, naming
- * every call it touched (NO_CHANGES for other events, an unknown channel's late event, a bad uuid).
- */
-export function applyChannelEvent(state: CallState, event: EslEvent): readonly StateChange[] {
-  const h = event.headers;
-  const uuid = id(h, 'Unique-ID');
-  if (uuid === undefined) return NO_CHANGES;
-  switch (event.name) {
-    case 'CHANNEL_CREATE':
-    case 'CHANNEL_PROGRESS':
-    case 'CHANNEL_PROGRESS_MEDIA':
-    case 'CHANNEL_ANSWER':
-      return upserted(state, uuid, h, event.name, undefined);
-    case 'CHANNEL_BRIDGE':
-      return upserted(
-        state,
-        uuid,
-        h,
-        event.name,
-        id(h, 'Bridge-B-Unique-ID') ?? id(h, 'Other-Leg-Unique-ID'),
-      );
-    case 'CHANNEL_UNBRIDGE':
-    case 'CHANNEL_HOLD':
-    case 'CHANNEL_UNHOLD':
-    case 'CHANNEL_HANGUP':
-    case 'CHANNEL_DATA':
-      return updateKnown(state, uuid, h, event.name);
-    case 'CHANNEL_HANGUP_COMPLETE':
-      if (state.removeOn === 'hangup-complete') return removed(state, uuid);
-      return updateKnown(state, uuid, h, event.name);
-    case 'CHANNEL_DESTROY':
-      return removed(state, uuid);
-    default:
-      return NO_CHANGES;
-  }
-}
-
-/** Adds or updates the event's channel; a bridge (`bridgedTo`) then joins the two legs' calls. */
-function upserted(
-  state: CallState,
-  uuid: string,
-  h: Headers,
-  eventName: string,
-  bridgedTo: string | undefined,
-): readonly StateChange[] {
-  const touched: string[] = [];
-  const known = state.channels.get(uuid);
-  if (known !== undefined) touch(touched, known.call.id);
-  const channel = upsert(state, channelInitFromEvent(uuid, h, eventName), touched);
-  if (bridgedTo !== undefined) merge(state, id(h, 'Bridge-A-Unique-ID') ?? uuid, bridgedTo, touched);
-  touch(touched, channel.call.id);
-  return [channelChange(known === undefined ? 'created' : 'updated', channel.uuid, touched)];
-}
-
-function updateKnown(state: CallState, uuid: string, h: Headers, eventName: string): readonly StateChange[] {
-  const channel = state.channels.get(uuid);
-  if (channel === undefined) return NO_CHANGES; // never resurrect a channel from a late event
-  const touched = [channel.call.id];
-  updateChannel(state, channel, channelInitFromEvent(uuid, h, eventName), touched);
-  touch(touched, channel.call.id);
-  return [channelChange('updated', channel.uuid, touched)];
-}
-
-function removed(state: CallState, uuid: string): readonly StateChange[] {
-  const channel = state.channels.get(uuid);
-  if (channel === undefined || !removeChannel(state, uuid)) return NO_CHANGES;
-  return [channelChange('ended', channel.uuid, [channel.call.id])];
-}
-
-function channelChange(how: ChannelChange['how'], channel: string, calls: readonly string[]): ChannelChange {
-  return { kind: 'channel', how, channel, calls };
-}
-
-function updateChannel(state: CallState, channel: Channel, init: ChannelInit, touched: Touched): void {
+/** Updates a known channel from an event (a leg whose call changes notes both calls as touched). */
+export function updateChannel(state: CallState, channel: Channel, init: ChannelInit, touched: Touched): void {
   channel.name = keep(channel.name, init.name);
   channel.callerIdNumber = keep(channel.callerIdNumber, init.callerIdNumber);
   channel.callerIdName = keep(channel.callerIdName, init.callerIdName);

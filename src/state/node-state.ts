@@ -10,7 +10,8 @@
 
 import type { EslEvent } from '../esl/events.js';
 import { decodeJsonEvent } from '../esl/events.js';
-import { applyChannelEvent, createCallState } from './calls.js';
+import { createCallState } from './calls.js';
+import { applyChannelEvent } from './channel-events.js';
 import type { Call, CallState, CallStateOptions } from './calls.js';
 import { applyConferenceEvent, CONFERENCE_SUBCLASS, createConferenceState } from './conferences.js';
 import type { LiveConference, ConferenceState } from './conferences.js';

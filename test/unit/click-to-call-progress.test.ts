@@ -4,7 +4,8 @@
 // originates, and the second set's click-to-call whose answered leg runs an extension (a).
 import { describe, expect, it } from 'vitest';
 import type { EslEvent } from '../../src/esl/events.js';
-import { applyChannelEvent, createCallState } from '../../src/state/calls.js';
+import { createCallState } from '../../src/state/calls.js';
+import { applyChannelEvent } from '../../src/state/channel-events.js';
 import type { CallState } from '../../src/state/calls.js';
 import { callProgress } from '../../src/state/call-progress.js';
 import { noteUuid, replaySteps, transcriptEvents } from '../helpers/state-replay.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyChannelEvent, callsForUser, createCallState } from '../../src/state/calls.js';
+import { callsForUser, createCallState } from '../../src/state/calls.js';
+import { applyChannelEvent } from '../../src/state/channel-events.js';
 import type { CallState, CallStateOptions } from '../../src/state/calls.js';
 import { activeCdrsForUser } from '../../src/state/active-cdr.js';
 import type { EslEvent } from '../../src/esl/events.js';
