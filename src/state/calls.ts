@@ -1,7 +1,7 @@
 // Live channels of one FreeSWITCH node, grouped into calls and indexed by user, kept current by
-// CHANNEL_* events (channel-events.ts is the reducer). Like the conference reducer it mutates the state it is given, costs O(legs) per
-// event, keeps only the fields the readers need (a tracked channel is a dozen small fields, never a
-// header map) and never throws.
+// CHANNEL_* events (the reducer is channel-events.ts). Like the conference reducer it mutates the
+// state it is given, costs O(legs) per event, keeps only the fields the readers need (a tracked
+// channel is a dozen small fields, never a header map) and never throws.
 //
 // A leg is `held` while FreeSWITCH reports its call state HELD (CHANNEL_HOLD, and every later event
 // until CHANNEL_UNHOLD says UNHELD), so hold is taken as an absolute value from each event.
