@@ -8,8 +8,8 @@ import { Control, type ControlSettings } from './control/control.js';
 import { compileDialPolicy } from './domain/dial-policy.js';
 import { EslClient, type EslClientOptions } from './esl/client.js';
 import { EslPool } from './esl/pool.js';
-import { LiveSettingsApplier } from './control/live-settings.js';
-import { ModeratorUnmuter } from './control/moderator-unmute.js';
+import type { LiveSettingsApplier } from './control/live-settings.js';
+import type { ModeratorUnmuter } from './control/moderator-unmute.js';
 import { startFsconfigServer, type FsconfigServer } from './fsconfig/server.js';
 import { isAddressableName } from './domain/users.js';
 import { createApp, type AppDeps } from './http/app.js';
@@ -126,9 +126,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return client;
   });
   const control = new Control({ live, pool, store, logger, settings: controlSettings(config) });
-  const moderatorUnmuter = new ModeratorUnmuter({ live, store, conferences: control.conferences, logger });
-  live.changes.subscribe(moderatorUnmuter.onChanges);
-  live.changes.subscribe(control.unwantedCalls.onChanges);
+  const stopFollowing = control.follow(store);
   pool.start();
 
   // The guard is made with the server, after the app; the app and the metrics ask it lazily.
@@ -163,8 +161,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ...(store instanceof PostgresStore ? sharedLimits(store, config, logger, options.app?.auth) : {}),
   });
 
-  const liveSettings = new LiveSettingsApplier({ conferences: control.conferences, logger });
-  const stopLiveSettings = liveSettings.listen(store);
   let fsconfig: FsconfigServer | undefined;
   if (config.fsconfig !== undefined) {
     fsconfig = await startFsconfigServer(config.fsconfig, {
@@ -213,8 +209,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     control,
     metrics,
     fsconfigUrl: fsconfig?.url,
-    liveSettings,
-    moderatorUnmuter,
+    liveSettings: control.liveSettings,
+    moderatorUnmuter: control.moderatorUnmuter,
     connections,
     stop: () =>
       (stopped ??= (async () => {
@@ -230,7 +226,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           await store.close();
           await connections.settled(1000);
         }
-        stopLiveSettings();
+        stopFollowing();
         for (const sync of syncs.values()) sync.stop();
         directory.close();
         metrics.stop();

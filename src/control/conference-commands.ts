@@ -34,8 +34,8 @@ export interface ConferenceCommandDeps {
   domains: SipDomainResolver;
   store: Store;
   settings: CommandSettings;
-  /** How long `record` / `record&stop` wait for the live state to show their effect; default 2000 ms. */
-  recordSettleMs?: number;
+  /** How long a command with an `awaits` column waits for the live state to show it; default 2000 ms. */
+  settleMs?: number;
   now?: () => number;
 }
 
@@ -44,7 +44,7 @@ export type OwnCommandOutcome =
   | { outcome: 'not-running' }
   | { outcome: 'node-unavailable'; nodeId: string };
 
-const DEFAULT_RECORD_SETTLE_MS = 2000;
+const DEFAULT_SETTLE_MS = 2000;
 
 /** Whole seconds the oldest running recording has recorded so far; 0 when none runs. */
 export function recordedSeconds(recordings: readonly Recording[], now: number): number {
@@ -139,10 +139,9 @@ export class ConferenceCommands {
     const reply =
       plan.via === 'bgapi' ? await nodes.bgapi(nodeId, line, { timeoutMs }) : await nodes.api(nodeId, line);
     const status = replyStatus(reply, args[2] ?? '');
-    if (status === 200 && plan.awaits !== undefined) {
-      const settleMs = this.deps.recordSettleMs ?? DEFAULT_RECORD_SETTLE_MS;
-      await nodes.until(() => this.shows(conf.name, plan.awaits!), settleMs);
-    }
+    const expected = plan.awaits;
+    if (status === 200 && expected !== undefined)
+      await nodes.until(() => this.shows(conf.name, expected), this.deps.settleMs ?? DEFAULT_SETTLE_MS);
     if (status === 200 && plan.handling === 'xml-document')
       return { ...text(status, reply, true), form: 'xml' };
     if (status === 200 && plan.handling === 'invitation-sent') return text(200, 'Invitation sent', true);

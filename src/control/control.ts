@@ -12,6 +12,8 @@ import type { CommandSettings } from './command-context.js';
 import { endConference } from './conference-end.js';
 import { ConferenceCommands } from './conference-commands.js';
 import { FreeswitchNodes } from './freeswitch-nodes.js';
+import { LiveSettingsApplier } from './live-settings.js';
+import { ModeratorUnmuter } from './moderator-unmute.js';
 import { RecordingLedger } from './recording-ledger.js';
 import { RecordingLibrary } from './recordings.js';
 import { SipDomainResolver } from './sip-domain.js';
@@ -30,8 +32,6 @@ export interface ControlDeps {
   store: Store;
   logger: Logger;
   settings: ControlSettings;
-  /** How long `record` waits for the live state (tests); default 2000 ms. */
-  recordSettleMs?: number;
 }
 
 export class Control {
@@ -41,10 +41,14 @@ export class Control {
   readonly calls: CallController;
   /** The SIP domain per node (FS_DOMAIN, else asked of FreeSWITCH once per connection). */
   readonly domains: SipDomainResolver;
-  /** Hangs up click-to-calls answered "not placed" that FreeSWITCH still started (follows live.changes). */
-  readonly unwantedCalls: UnwantedCallHangup;
   /** A conference's recordings in RECORDINGS_DIR. */
   readonly recordings: RecordingLibrary;
+  /** Applies saved settings to running conferences (settled() for tests). */
+  readonly liveSettings: LiveSettingsApplier;
+  /** Unmutes moderators that join muted (settled() for tests). */
+  readonly moderatorUnmuter: ModeratorUnmuter;
+  private readonly unwantedCalls: UnwantedCallHangup;
+  private readonly ledger: RecordingLedger;
   private readonly timeoutMs: number;
   private readonly attached: boolean;
 
@@ -52,8 +56,7 @@ export class Control {
     const { settings, logger } = deps;
     const nodes = (this.nodes = new FreeswitchNodes(deps.live, deps.pool));
     const domains = (this.domains = new SipDomainResolver(settings.fsDomain, nodes, logger));
-    const ledger = new RecordingLedger(settings.recordingsDir);
-    ledger.follow(deps.live);
+    const ledger = (this.ledger = new RecordingLedger(settings.recordingsDir));
     this.recordings = new RecordingLibrary({
       recordingsDir: settings.recordingsDir,
       ledger,
@@ -61,13 +64,14 @@ export class Control {
     });
     this.timeoutMs = settings.eslRequestTimeoutMs;
     this.attached = deps.pool.all().length > 0;
-    this.conferences = new ConferenceCommands({
+    const conferences = (this.conferences = new ConferenceCommands({
       nodes,
       domains,
       store: deps.store,
       settings,
-      ...(deps.recordSettleMs !== undefined ? { recordSettleMs: deps.recordSettleMs } : {}),
-    });
+    }));
+    this.liveSettings = new LiveSettingsApplier({ conferences, logger });
+    this.moderatorUnmuter = new ModeratorUnmuter({ live: deps.live, store: deps.store, conferences, logger });
     this.unwantedCalls = new UnwantedCallHangup(deps.live, nodes, logger.child({ part: 'unwanted-calls' }));
     this.clickToCall = new ClickToCall({ nodes, domains, settings, logger });
     this.calls = new CallController({
@@ -80,6 +84,24 @@ export class Control {
       },
       logger,
     });
+  }
+
+  /**
+   * Starts following what control/ acts on by itself: the live state's changes (moderators joining
+   * muted, unwanted calls showing up, recordings starting) and saved conference settings. Returns the
+   * function that stops following.
+   */
+  follow(store: Pick<Store, 'subscribe'>): () => void {
+    const live = this.nodes.live;
+    const stops = [
+      live.changes.subscribe(this.moderatorUnmuter.onChanges),
+      live.changes.subscribe(this.unwantedCalls.onChanges),
+      this.ledger.follow(live),
+      this.liveSettings.listen(store),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+    };
   }
 
   /** Whether `name` runs on a node in sync; 503 while that cannot be known. Without a node nothing runs. */
