@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { callProgress, type CallProgress } from '../state/call-progress.js';
 import type { Call, CallState } from '../state/calls.js';
 import { callOf, lookUpCall } from '../state/live-lookups.js';
+import { ControlError, stateUnavailable } from './errors.js';
 import type { FreeswitchNodes } from './freeswitch-nodes.js';
 import type { SipDomainResolver } from './sip-domain.js';
 
@@ -17,22 +18,13 @@ export const CALL_CONTROL_SETTLE_MS = 2000;
 
 export const CALL_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export type CallControlOutcome =
-  | {
-      ok: true;
-      uuid: string;
-      action: CallAction['name'];
-      /** The call's state once the change showed (or when the wait ended); `ended` when it is gone. */
-      state: CallProgress | 'ended';
-      dialed?: string;
-    }
-  | {
-      ok: false;
-      status: 400 | 403 | 404 | 409 | 503;
-      error: string;
-      /** The request part at fault: the transfer target. */
-      field?: 'to';
-    };
+export interface CallControlDone {
+  uuid: string;
+  action: CallAction['name'];
+  /** The call's state once the change showed (or when the wait ended); `ended` when it is gone. */
+  state: CallProgress | 'ended';
+  dialed?: string;
+}
 
 export type TransferConfig = Omit<TransferSettings, 'domain'>;
 
@@ -63,14 +55,18 @@ export class CallController {
     this.log = deps.logger.child({ component: 'call-control' });
   }
 
-  /** Runs `action` on the call `uuid` for `actor`. */
-  async run(actor: CallActor, uuid: string, action: CallAction): Promise<CallControlOutcome> {
+  /**
+   * Runs `action` on the call `uuid` for `actor`. Throws a ControlError: 404 unknown call, 403 not
+   * theirs (or a transfer target the policy refuses), 400 bad target, 409 the call's state does not
+   * allow it, 503 a node is being resynced.
+   */
+  async run(actor: CallActor, uuid: string, action: CallAction): Promise<CallControlDone> {
     const { nodes } = this.deps;
     const found = lookUpCall(nodes.live, uuid);
-    if (found.found === 'unknown') return unavailable();
-    if (found.found === 'absent') return { ok: false, status: 404, error: 'no such live call' };
+    if (found.found === 'unknown') throw stateUnavailable();
+    if (found.found === 'absent') throw new ControlError(404, 'no such live call');
     const { nodeId, call } = found;
-    if (!mayControl(call, actor)) return { ok: false, status: 403, error: 'not a party to this call' };
+    if (!mayControl(call, actor)) throw new ControlError(403, 'not a party to this call');
     const settings =
       action.name === 'transfer'
         ? { ...this.deps.transfer, domain: await this.deps.domains.domainFor(nodeId) }
@@ -78,12 +74,11 @@ export class CallController {
     const planned = callControlPlan(call, actor, action, settings);
     if (!planned.ok) {
       const aboutTarget = planned.reason === 'invalid' || planned.reason === 'not-allowed';
-      return {
-        ok: false,
-        status: REFUSAL_STATUS[planned.reason],
-        error: planned.error,
-        ...(aboutTarget ? { field: 'to' as const } : {}),
-      };
+      throw new ControlError(
+        REFUSAL_STATUS[planned.reason],
+        planned.error,
+        aboutTarget ? { field: 'to' } : {},
+      );
     }
     const plan = planned.value;
     const log = this.log.child({ uuid, node: nodeId, action: plan.action, by: actor.userName });
@@ -92,12 +87,12 @@ export class CallController {
       const reply = await nodes.api(nodeId, line);
       const outcome = replyOutcome(reply);
       if (outcome === 'gone' && plan.goneIsDone && index > 0) continue;
-      if (outcome === 'gone') return { ok: false, status: 404, error: 'the call has ended' };
+      if (outcome === 'gone') throw new ControlError(404, 'the call has ended');
       if (outcome === 'state')
-        return { ok: false, status: 409, error: 'FreeSWITCH refused: the call is not in a state for this' };
+        throw new ControlError(409, 'FreeSWITCH refused: the call is not in a state for this');
       if (outcome === 'refused') {
         log.warn({ reply: reply.trim().slice(0, 120) }, 'call control refused by FreeSWITCH');
-        return { ok: false, status: 409, error: `FreeSWITCH refused: ${reply.trim().slice(0, 120)}` };
+        throw new ControlError(409, `FreeSWITCH refused: ${reply.trim().slice(0, 120)}`);
       }
     }
     const calls = () => nodes.live.node(nodeId)?.calls;
@@ -106,7 +101,6 @@ export class CallController {
     if (!settled) log.warn('FreeSWITCH accepted the command but its events have not shown it yet');
     log.info({ dialed: plan.dialed }, 'call control done');
     return {
-      ok: true,
       uuid,
       action: plan.action,
       state: stateNow(calls(), call, uuid),
@@ -114,12 +108,6 @@ export class CallController {
     };
   }
 }
-
-const unavailable = (): CallControlOutcome => ({
-  ok: false,
-  status: 503,
-  error: 'live state of FreeSWITCH is being rebuilt; try again',
-});
 
 function happened(calls: CallState | undefined, change: ExpectedChange): boolean {
   if (calls === undefined) return true;

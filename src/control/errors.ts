@@ -33,9 +33,12 @@ export class ControlError extends Error {
   }
 }
 
+/** What a 503 for a node that is not in sync says (reads and writes alike). */
+export const STATE_UNAVAILABLE = 'live state of FreeSWITCH is being rebuilt; try again';
+
 /** A node that is connected but not yet synced, or unknown: the answer would be stale, so none is given. */
 export const stateUnavailable = () =>
-  new ControlError(503, 'live state of FreeSWITCH is being rebuilt; try again', {
+  new ControlError(503, STATE_UNAVAILABLE, {
     retryAfterS: FREESWITCH_RETRY_AFTER_S,
   });
 

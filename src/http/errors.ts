@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ControlError, FREESWITCH_RETRY_AFTER_S } from '../control/errors.js';
+import { ControlError, FREESWITCH_RETRY_AFTER_S, STATE_UNAVAILABLE } from '../control/errors.js';
 import type { Logger } from '../log.js';
 import {
   ConflictError,
@@ -39,7 +39,7 @@ export const STORE_RETRY_AFTER_S = 5;
 
 /** A node that is connected but not yet synced, or unknown: readers answer this instead of stale data. */
 export const nodeUnavailable = () =>
-  new HttpError(503, 'live state of FreeSWITCH is being rebuilt; try again', {
+  new HttpError(503, STATE_UNAVAILABLE, {
     headers: { 'Retry-After': String(ESL_RETRY_AFTER_S) },
   });
 

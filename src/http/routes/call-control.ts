@@ -13,7 +13,7 @@ import { CALL_UUID_RE } from '../../control/call-control.js';
 import type { CallAction } from '../../control/call-control-plan.js';
 import type { AppDeps } from '../app-deps.js';
 import { currentUser, type AppEnv } from '../context.js';
-import { badRequest, HttpError, nodeUnavailable } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { rawLastSegment } from '../paths.js';
 import { CALL_RATE_WINDOW_MS, SlidingWindowLimiter, tooManyRequests } from '../rate-limit.js';
 import { respond } from '../represent.js';
@@ -40,17 +40,11 @@ export function registerCallControlRoutes(app: Hono<AppEnv>, deps: AppDeps): voi
           slot.retryAfterMs,
         );
     }
-    const outcome = await control.calls.run(actor, uuid, action).catch((err: unknown) => {
+    const done = await control.calls.run(actor, uuid, action).catch((err: unknown) => {
       if (action.name === 'transfer') transfers.refund(user.userName);
       throw err;
     });
-    if (!outcome.ok) {
-      if (action.name === 'transfer') transfers.refund(user.userName);
-      if (outcome.status === 503) throw nodeUnavailable();
-      throw new HttpError(outcome.status, outcome.error, outcome.field ? { field: outcome.field } : {});
-    }
-    const { ok: _ok, ...result } = outcome;
-    return respond(c, 200, 'call-control', result, { headers: { 'Cache-Control': 'no-store' } });
+    return respond(c, 200, 'call-control', done, { headers: { 'Cache-Control': 'no-store' } });
   };
 
   app.put(`${CALL_CONTROL_BASE}/hangup`, (c) => run(c, { name: 'hangup' }));
