@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -21,12 +22,18 @@ describe('npm run demo', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    /** Resolves once the demo has printed `text`; fails at once if it exits first. */
+    const printed = (text: string, what: string) =>
+      eventually(
+        () => {
+          if (child.exitCode !== null) throw new Error(`the demo exited before ${what}:\n${out}`);
+          return out.includes(text);
+        },
+        15_000,
+        what,
+      );
     try {
-      const deadline = Date.now() + 15_000;
-      while (!/Ctrl-C stops the demo/.test(out)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`demo did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await printed('Ctrl-C stops the demo', 'the banner');
       // It says at once that it is starting, and the banner comes as soon as the API answers: before
       // the sample attendees have finished dialling in (their phones ring for seconds).
       expect(out.split('\n')[0]).toBe('fs-confd demo: starting a simulated FreeSWITCH and the daemon...');
@@ -39,19 +46,9 @@ describe('npm run demo', () => {
       expect(JSON.stringify(await conferences.json())).toContain('"team"');
 
       // The simulated attendees dial in; /health reports the node synced.
-      let health: Response | undefined;
-      for (let i = 0; i < 100; i++) {
-        health = await fetch(`${url}/health`);
-        if (health.status === 200) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(health?.status).toBe(200);
+      await eventually(async () => (await fetch(`${url}/health`)).status === 200, 5000, '/health 200');
       // then the sample activity is up behind the banner
-      while (!out.includes('demo: sample activity running')) {
-        if (Date.now() > deadline + 15_000 || child.exitCode !== null)
-          throw new Error(`the sample activity did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await printed('demo: sample activity running', 'the sample activity');
       expect(out.indexOf('Ctrl-C stops the demo')).toBeLessThan(out.indexOf('demo: sample activity running'));
     } finally {
       child.kill('SIGINT');
