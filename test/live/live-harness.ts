@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon.js';
 import { EslClient } from '../../src/esl/client.js';
 import { createLogger } from '../../src/log.js';
+import { eventuallyFound } from '../helpers/eventually.js';
 
 export const ADMIN = { user: 'fsconfd-live-admin', password: 'live-admin-password-1' };
 
@@ -45,21 +46,7 @@ export async function startLiveHarness(): Promise<LiveHarness> {
   const fs = new EslClient({ node, logger, requestTimeoutMs: 10_000, events: [] });
   fs.start();
 
-  const eventually = async <T>(check: () => Promise<T | undefined | false>, what: string, ms = 15_000) => {
-    const end = Date.now() + ms;
-    let last: unknown;
-    for (;;) {
-      try {
-        const value = await check();
-        if (value !== undefined && value !== false) return value;
-      } catch (err) {
-        last = err;
-      }
-      if (Date.now() > end)
-        throw new Error(`${what}: not within ${ms} ms${last ? ` (${String(last)})` : ''}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const eventually = eventuallyFound;
   await eventually(async () => fs.state === 'connected', 'the test ESL connection');
   await eventually(
     async () => [...daemon.syncs.values()].every((s) => s.status === 'synced'),
