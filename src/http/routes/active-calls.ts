@@ -19,7 +19,6 @@ import { activeCdr, isLive, type ActiveCdr } from '../../state/active-cdr.js';
 import type { Call } from '../../state/calls.js';
 import { callProgress, type CallProgress } from '../../state/call-progress.js';
 import { legView, type LegView } from '../../state/leg-view.js';
-import type { LiveState } from '../../state/node-state.js';
 import { EXTENDED_CDR_ELEMENTS, SIPX_CDR_ELEMENTS } from '../../domain/sipx-elements.js';
 
 export type ExtendedCdr = ActiveCdr & { uuid: string; state: CallProgress };
@@ -125,6 +124,7 @@ export type AdminCall = Omit<ActiveCdr, 'direction'> & {
 
 export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { domains } = deps.control;
+  const configured = domains.configured;
   /** The AOR domain per node: FS_DOMAIN, else the node's `domain` (asked once, then cached). */
   const domainLookup = () => {
     const seen = new Map<string, string>();
@@ -134,21 +134,20 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void
       return domain;
     };
   };
-  const liveState = (): LiveState => deps.live;
 
   /** The user's live calls, each built by `build`, by start time. */
   const collect = async <T extends ActiveCdr>(
     user: string,
     build: (call: Call, domain: string, now: number) => T,
   ): Promise<T[]> => {
-    const { calls, unavailable } = liveState().callsForUser(user);
+    const { calls, unavailable } = deps.live.callsForUser(user);
     if (unavailable.length > 0) throw nodeUnavailable();
     const now = Date.now();
     const domainOf = domainLookup();
     const cdrs: T[] = [];
     for (const { nodeId, call } of calls) {
       // With FS_DOMAIN set (the common case) this costs no promise per call.
-      const domain = await domainOf(nodeId);
+      const domain = configured ?? (await domainOf(nodeId));
       // Checked after that await: events may have ended the call meanwhile (its legs gone).
       if (isLive(call)) cdrs.push(build(call, domain, now));
     }
@@ -178,7 +177,7 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void
   });
 
   app.get('/api/activecalls', requireAdmin, async (c) => {
-    const live = liveState();
+    const live = deps.live;
     const now = Date.now();
     const domainOf = domainLookup();
     const calls: AdminCall[] = [];
@@ -189,7 +188,7 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void
         unavailableNodes.push(nodeId);
         continue;
       }
-      const domain = await domainOf(nodeId);
+      const domain = configured ?? (await domainOf(nodeId));
       for (const call of node.calls.calls.values())
         if (isLive(call)) calls.push(adminCall(call, nodeId, domain, now));
     }
