@@ -4,12 +4,10 @@
 // control, what live state to wait for, how it is answered), modelled on conference_api_sub_commands[]
 // in FreeSWITCH's conference_api.c, where the row is the dispatch. Parsing, running (control/), docs,
 // OpenAPI and tests all read this table: a new command is one row here plus its test.
-import type { Grammar } from './command-args.js';
 import {
   conferenceName,
   dtmfDigits,
   energyLevel,
-  keyword,
   memberId,
   memberOrAsync,
   memberTarget,
@@ -21,138 +19,31 @@ import {
   stopMode,
   volumeLevel,
 } from './command-args.js';
-import type {
-  Answer,
-  CommandContext,
-  CommandEntry,
-  CommandName,
-  CommandOf,
-  LevelCommandName,
-  MemberCommandName,
-} from './command-types.js';
-import { defineCommand, opt, req, rest } from './command-types.js';
-import type { CallerId } from './dial-policy.js';
-import {
-  IM_ID_RE,
-  isSafeHost,
-  resolveCallerId,
-  resolveDialDestination,
-  USER_NAME_RE,
-  userDialString,
-} from './dial-policy.js';
-import { outcallDialString } from './member-flags.js';
-import { resolveInviteTarget } from './invite-target.js';
-import { checkDaemonRecording, namedRecordingPath, recordingFileName, recordingPath } from './recording.js';
-import { resolveSound } from './sounds.js';
-import type { Check } from './check.js';
 import { fail, ok } from './check.js';
+import {
+  bare,
+  callerIdWords,
+  imId,
+  imUser,
+  invitation,
+  legDialString,
+  levelCommand,
+  memberCommand,
+  recordArgument,
+  text,
+  textCommandUsable,
+} from './command-rows.js';
+import type { CommandEntry, CommandName } from './command-types.js';
+import { defineCommand, opt, req, rest } from './command-types.js';
+import { resolveCallerId, resolveDialDestination } from './dial-policy.js';
+import { resolveInviteTarget } from './invite-target.js';
+import { checkDaemonRecording, namedRecordingPath, recordingPath } from './recording.js';
+import { resolveSound } from './sounds.js';
 
 /**
  * How long `dial` may take: FreeSWITCH waits for the outcome, up to its 60 s originate timeout.
  */
 export const DIAL_WAIT_MS = 65_000;
-
-/** Any decoded text up to `max`; the command's build step applies the real grammar (it needs ctx). */
-const text = (label: string, max: number): Grammar<string> => ({
-  label,
-  parse: (raw) =>
-    raw.length > 0 && raw.length <= max ? ok(raw) : fail(`expected ${label}, 1-${max} characters`),
-});
-
-const imId: Grammar<string> = {
-  label: '<im_id>',
-  parse: (raw) => (IM_ID_RE.test(raw) ? ok(raw) : fail('not an IM id')),
-};
-
-/**
- * `record`'s argument: `start` (what sipX's recording service called a bare `record`), `stop`,
- * `status`, `duration` (matched case-insensitively), or else a file name (recording.ts's grammar).
- */
-const recordArgument: Grammar<'start' | 'stop' | 'status' | 'duration' | { file: string }> = {
-  label: 'start|stop|status|duration|<file_name>',
-  parse(raw) {
-    const action = keyword(['start', 'stop', 'status', 'duration']).parse(raw);
-    if (action.ok) return action;
-    const name = recordingFileName(raw);
-    return name.ok ? ok({ file: raw }) : name;
-  },
-};
-
-const memberCommand = (name: MemberCommandName, description: string): CommandEntry =>
-  defineCommand({
-    name,
-    description,
-    args: [req('member', memberTarget)],
-    build: ([target]) => ok({ name, target }),
-    toEsl: (cmd) => [cmd.name, String(cmd.target), ...(cmd.quiet ? ['quiet'] : [])],
-  });
-
-const levelCommand = (
-  name: LevelCommandName,
-  grammar: typeof energyLevel,
-  description: string,
-): CommandEntry =>
-  defineCommand({
-    name,
-    description,
-    args: [req('member', memberTarget), opt('value', grammar)],
-    build: ([target, value]) => ok({ name, target, value }),
-    toEsl: (cmd) => [cmd.name, String(cmd.target), ...(cmd.value === undefined ? [] : [String(cmd.value)])],
-  });
-
-const bare = (
-  name: 'lock' | 'unlock' | 'nopin' | 'list' | 'xml_list',
-  description: string,
-  answer?: Answer,
-) =>
-  defineCommand({
-    name,
-    description,
-    args: [],
-    answer,
-    build: () => ok({ name }),
-    toEsl: (cmd) => [cmd.name],
-  });
-
-const callerIdWords = (id: CallerId): string[] =>
-  id.number === undefined ? [] : id.name === undefined ? [id.number] : [id.number, id.name];
-
-/**
- * FreeSWITCH finds the text of `say`/`saymember` with strstr(cmdline, "<command>"), so a conference
- * whose name contains the command word would have its text cut in the wrong place.
- */
-export function textCommandUsable(command: 'say' | 'saymember', conference: string): Check<true> {
-  return conference.includes(command)
-    ? fail(`FreeSWITCH cannot run ${command} in a conference whose name contains "${command}"`)
-    : ok(true);
-}
-
-function invitation(
-  name: 'invite' | 'inviteim',
-  target: Check<{ user: string | undefined; dialString: string }>,
-  ctx: CommandContext,
-): Check<CommandOf<'invite' | 'inviteim'>> {
-  if (!target.ok) return target;
-  const callerId = resolveCallerId({}, ctx.defaultCallerId);
-  if (!callerId.ok) return callerId;
-  const { user, dialString } = target.value;
-  return ok({ name, user, dialString: legDialString(ctx, user, dialString), callerId: callerId.value });
-}
-
-/** inviteim: the user with this IM id, dialled as user/<name>@<domain>. */
-async function imUser(
-  user: string | undefined,
-  ctx: CommandContext,
-): Promise<Check<{ user: string; dialString: string }>> {
-  if (user === undefined || !USER_NAME_RE.test(user) || !(await ctx.userExists(user)))
-    return fail('unknown user');
-  if (!isSafeHost(ctx.domain)) return fail('the SIP domain is not configured safely');
-  return ok({ user, dialString: userDialString(user, ctx.domain) });
-}
-
-/** A leg the conference dials: with the member's flags and who placed it, when the route gave them. */
-const legDialString = (ctx: CommandContext, user: string | undefined, dialString: string): string =>
-  ctx.outcall === undefined ? dialString : outcallDialString(ctx.outcall, user, dialString);
 
 export const CONFERENCE_COMMANDS: readonly CommandEntry[] = [
   memberCommand('mute', 'Mute a member (it can no longer speak).'),

@@ -11,7 +11,8 @@ import type {
   Via,
 } from './command-types.js';
 import { isSafeConferenceName } from './command-args.js';
-import { commandRow, CONFERENCE_COMMANDS, findCommand, textCommandUsable } from './commands.js';
+import { textCommandUsable } from './command-rows.js';
+import { commandRow, CONFERENCE_COMMANDS, findCommand } from './commands.js';
 import { toEslLine, UnsafeEslLineError } from './esl-line.js';
 import { decodeUrlComponentOnce } from './url-decoding.js';
 
