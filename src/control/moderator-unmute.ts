@@ -64,7 +64,14 @@ export class ModeratorUnmuter {
     try {
       const unmute = { name: 'unmute', target: memberId, quiet: true } as const;
       const done = await this.deps.conferences.runOwn(conference, unmute);
-      if (done.outcome !== 'sent') return; // it ended, or its node is being resynced
+      if (done.outcome === 'not-running') return; // it ended meanwhile
+      if (done.outcome === 'node-unavailable') {
+        this.log.warn(
+          { conference, member: memberId, node: done.nodeId },
+          'moderator not unmuted: node not in sync',
+        );
+        return;
+      }
       if (done.status !== 200)
         this.log.info({ conference, member: memberId, reply: done.reply }, 'moderator left before unmute');
       else this.log.info({ conference, member: memberId }, 'moderator joined muted: unmuted');
