@@ -9,7 +9,7 @@ import { createSimIdentity } from '../../src/sim/model/identity.js';
 import { SimSwitch } from '../../src/sim/model/switch.js';
 import type { SimEvent } from '../../src/sim/types.js';
 import { eventOfFrame, framesOf, shapeOf } from './transcript-compare.js';
-import { readTranscriptBytes, readTranscriptLines } from './transcripts.js';
+import { readTranscriptBytes, readTranscriptLines, type TranscriptLine } from './transcripts.js';
 
 // ---------- reading a transcript ----------
 
@@ -70,15 +70,22 @@ export interface ReplayOptions {
   setup?: { leadMs: number; run: (sw: SimSwitch, clock: ManualClock) => Promise<void> };
   /** The lab's directory, SIP endpoints, dialplan and codecs (default: the first set's). */
   lab?: SimLab;
+  /** The recording machine's core UUID (default: the shared transcripts' lab). */
+  coreUuid?: string;
 }
 
-export async function replay(name: string, start: ReplayOptions): Promise<Replayed> {
-  const lines = readTranscriptLines(name);
+/** Replays a transcript of the shared set (../shared/fs-transcripts) by name. */
+export function replay(name: string, start: ReplayOptions): Promise<Replayed> {
+  return replayLines(readTranscriptLines(name), start);
+}
+
+/** Runs the transcript's commands through a fresh SimSwitch; its events (filtered as subscribed) and replies. */
+export async function replayLines(lines: readonly TranscriptLine[], start: ReplayOptions): Promise<Replayed> {
   const micros = (t: string): number => Date.parse(t) * 1000;
   const clock = new ManualClock(micros(lines[0]!.t) - (start.setup?.leadMs ?? 0) * 1000);
   // The lab machine's identity, so header values compare exactly.
   const identity = createSimIdentity({
-    coreUuid: 'fd973cfc-5247-4a7f-b855-7b45a30a5e40',
+    coreUuid: start.coreUuid ?? 'fd973cfc-5247-4a7f-b855-7b45a30a5e40',
     hostname: 'vm',
     ipv4: '192.0.2.2',
     ipv6: 'fd00::2',

@@ -9,7 +9,7 @@
 // and a `user/` B-leg's variable order the model does not follow; everything the daemon reads (state,
 // call state, answer state, caller ids, bridge and other-leg ids) is in the headers compared.
 import { describe, expect, it } from 'vitest';
-import type { SimSwitchOptions } from '../../src/sim/model/switch.js';
+import type { SimLab } from '../../src/sim/model/config.js';
 import {
   compareChannelEvents,
   compareReplies,
@@ -25,7 +25,7 @@ import { shapeOf } from '../helpers/transcript-compare.js';
 const NAME = 'call-control-hold-transfer';
 
 /** The lab when it was recorded: 1000 and 1001 registered by sipp phones that answer at once; 9196 echoes. */
-const LAB: Pick<SimSwitchOptions, 'users' | 'reachability' | 'dialplan'> = {
+const LAB: SimLab = {
   users: Object.fromEntries(
     Array.from({ length: 20 }, (_, i) => {
       const user = String(1000 + i);
