@@ -4,7 +4,7 @@
 // 404 or 406.
 import type { Call, CallState } from './calls.js';
 import type { LiveConference } from './conferences.js';
-import type { LiveState } from './node-state.js';
+import type { LiveState, NodeState } from './node-state.js';
 
 export type ConferenceLookup =
   | { found: 'running'; nodeId: string; conference: LiveConference }
@@ -47,4 +47,16 @@ export const callOf = (calls: CallState, uuid: string): Call | undefined =>
 function allNodesSynced(live: LiveState): boolean {
   const ids = live.nodeIds();
   return ids.length > 0 && ids.every((id) => live.node(id)?.synced === true);
+}
+
+/** Every node's state split by whether it can be read now: the synced ones, and the ids of the rest. */
+export function nodesBySync(live: LiveState): { synced: NodeState[]; unavailable: string[] } {
+  const synced: NodeState[] = [];
+  const unavailable: string[] = [];
+  for (const nodeId of live.nodeIds()) {
+    const node = live.node(nodeId);
+    if (node?.synced === true) synced.push(node);
+    else unavailable.push(nodeId);
+  }
+  return { synced, unavailable };
 }

@@ -19,6 +19,7 @@ import { activeCdr, isLive, type ActiveCdr } from '../../state/active-cdr.js';
 import type { Call } from '../../state/calls.js';
 import { callProgress, type CallProgress } from '../../state/call-progress.js';
 import { legView, type LegView } from '../../state/leg-view.js';
+import { nodesBySync } from '../../state/live-lookups.js';
 import { EXTENDED_CDR_ELEMENTS, SIPX_CDR_ELEMENTS } from '../../domain/sipx-elements.js';
 
 export type ExtendedCdr = ActiveCdr & { uuid: string; state: CallProgress };
@@ -181,16 +182,11 @@ export function registerActiveCallRoutes(app: Hono<AppEnv>, deps: AppDeps): void
     const now = Date.now();
     const domainOf = domainLookup();
     const calls: AdminCall[] = [];
-    const unavailableNodes: string[] = [];
-    for (const nodeId of live.nodeIds()) {
-      const node = live.node(nodeId);
-      if (node === undefined || !node.synced) {
-        unavailableNodes.push(nodeId);
-        continue;
-      }
-      const domain = configured ?? (await domainOf(nodeId));
+    const { synced, unavailable: unavailableNodes } = nodesBySync(live);
+    for (const node of synced) {
+      const domain = configured ?? (await domainOf(node.nodeId));
       for (const call of node.calls.calls.values())
-        if (isLive(call)) calls.push(adminCall(call, nodeId, domain, now));
+        if (isLive(call)) calls.push(adminCall(call, node.nodeId, domain, now));
     }
     if (unavailableNodes.length > 0 && unavailableNodes.length === live.nodeIds().length)
       throw nodeUnavailable();

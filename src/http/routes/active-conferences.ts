@@ -5,6 +5,7 @@
 //                                (XML or JSON); 503 while a node is not in sync, as /my/activecdrs
 import type { Context, Hono } from 'hono';
 import { activeConference, byName, type ActiveConference } from '../../state/active-conference.js';
+import { nodesBySync } from '../../state/live-lookups.js';
 import type { LiveState } from '../../state/node-state.js';
 import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
@@ -23,17 +24,11 @@ export function registerActiveConferenceRoutes(app: Hono<AppEnv>, deps: AppDeps)
   app.get('/api/activeconferences', requireAdmin, (c) => {
     const live = liveState();
     const conferences: ActiveConference[] = [];
-    const unavailableNodes: string[] = [];
-    for (const nodeId of live.nodeIds()) {
-      const node = live.node(nodeId);
-      if (node === undefined || !node.synced) {
-        unavailableNodes.push(nodeId);
-        continue;
-      }
+    const { synced, unavailable: unavailableNodes } = nodesBySync(live);
+    for (const node of synced)
       for (const conference of node.conferences.conferences.values())
-        conferences.push(activeConference(nodeId, conference));
-    }
-    if (unavailableNodes.length === live.nodeIds().length) throw nodeUnavailable();
+        conferences.push(activeConference(node.nodeId, conference));
+    if (synced.length === 0) throw nodeUnavailable();
     conferences.sort(byName);
     c.header('Cache-Control', 'no-store');
     return respondJson(c, 200, { conferences, unavailableNodes });
