@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyConferenceChange, newConference } from '../../src/domain/conferences.js';
 import { verifyPassword } from '../../src/domain/passwords.js';
-import { newUser, prepareUserChange, type UserInput } from '../../src/domain/users.js';
+import { newUser, prepareUserChange, sipA1Hash, type UserInput } from '../../src/domain/users.js';
 import {
   ConflictError,
   InvalidRecordError,
@@ -64,12 +64,23 @@ export function storeContract(name: string, open: () => Promise<Store>, enabled 
       expect((await store.listUsers()).map((u) => u.userName).sort()).toEqual(['200', '201']);
     });
 
+    it('hands out frozen conference records, so a reader cannot change the store by accident', async () => {
+      const store = await withAliceAndBob();
+      const conf = await store.createConference(
+        newConference({ name: 'c1', owner: '200', extension: '3000', delegates: ['201'] }),
+      );
+      expect(Object.isFrozen(conf)).toBe(true);
+      expect(Object.isFrozen(conf.delegates)).toBe(true);
+      expect(() => (conf.delegates as string[]).push('x')).toThrow();
+    });
+
     it('refuses malformed records and unknown references, naming the field', async () => {
       const store = await withAliceAndBob();
       await invalid(
         store.createUser({ ...(await contractUser({ userName: '202' })), userName: 'a<b' }),
         'userName',
       );
+      expect((await store.listUsers()).map((u) => u.userName).sort()).toEqual(['200', '201']);
       await invalid(
         store.createConference(newConference({ name: 'c2', owner: '999', extension: '3001' })),
         'owner',
@@ -77,6 +88,13 @@ export function storeContract(name: string, open: () => Promise<Store>, enabled 
       await invalid(
         store.createConference(
           newConference({ name: 'c2', owner: '200', extension: '3001', delegates: ['999'] }),
+        ),
+        'delegates',
+      );
+      // the owner cannot also be a delegate
+      await invalid(
+        store.createConference(
+          newConference({ name: 'c2', owner: '200', extension: '3001', delegates: ['200'] }),
         ),
         'delegates',
       );
@@ -102,6 +120,7 @@ export function storeContract(name: string, open: () => Promise<Store>, enabled 
         newConference({ name: 'c2', owner: '201', extension: '3001', delegates: ['200'] }),
       );
       expect((await store.findConferenceByExtension('3001'))?.name).toBe('c2');
+      expect((await store.conferencesOwnedBy('200')).map((c) => c.name)).toEqual(['c1']);
       expect((await store.conferencesDelegatedTo('200')).map((c) => c.name)).toEqual(['c2']);
       await store.updateConference('c2', (c) =>
         applyConferenceChange(c, { extension: '3002', delegates: [], owner: '200' }),
@@ -109,25 +128,31 @@ export function storeContract(name: string, open: () => Promise<Store>, enabled 
       expect(await store.findConferenceByExtension('3001')).toBeUndefined();
       expect((await store.conferencesOwnedBy('200')).map((c) => c.name).sort()).toEqual(['c1', 'c2']);
       expect(await store.conferencesOwnedBy('201')).toEqual([]);
+      expect(await store.conferencesDelegatedTo('200')).toEqual([]);
 
       await store.updateConference('c1', (c) => ({ ...c, delegates: ['201'] }));
+      expect((await store.conferencesDelegatedTo('201')).map((c) => c.name)).toEqual(['c1']);
       await conflict(store.deleteUser('200'), 'userName');
       await store.deleteUser('201');
       expect((await store.getConference('c1'))?.delegates).toEqual([]);
       expect(await store.conferencesDelegatedTo('201')).toEqual([]);
       await expect(store.deleteUser('201')).rejects.toBeInstanceOf(NotFoundError);
       await store.deleteConference('c1');
+      expect(await store.getConference('c1')).toBeUndefined();
       expect(await store.findConferenceByExtension('3000')).toBeUndefined();
     });
 
-    it('changes passwords and IM ids; the old IM id is free again', async () => {
+    it('changes passwords (the SIP one with its a1-hash) and IM ids; the old IM id is free again', async () => {
       const store = await withAliceAndBob();
       const change = await prepareUserChange(
-        { password: 'another-password', imId: null },
+        { password: 'another-password', sipPassword: 'NewSipPass99', imId: null },
         { sipDomain: 'example.org', scrypt: FAST },
       );
       const updated = await store.updateUser('200', change);
       expect(await verifyPassword('another-password', updated.passwordHash)).toBe(true);
+      expect(updated.a1Hash).toBe(sipA1Hash('200', 'example.org', 'NewSipPass99'));
+      expect((await store.getUser('200'))?.a1Hash).toBe(updated.a1Hash);
+      expect(updated.imId).toBeUndefined();
       expect(await store.findUserByLogin('alice')).toBeUndefined();
       await store.updateUser('201', (u) => ({ ...u, imId: 'alice' }));
       expect((await store.findUserByImId('alice'))?.userName).toBe('201');
