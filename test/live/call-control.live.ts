@@ -4,16 +4,16 @@
 // 9196 (the target's leg runs `echo`, the caller's is gone), and hung up (nothing left); each step also
 // shows in the users' /my/activecdrs. A call whose target still rings cannot be held or transferred (409).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startLiveHarness, type LiveHarness } from './live-harness.js';
-import { phone, stopAll } from './sipp.js';
+import { ADMIN, type LiveHarness } from './live-harness.js';
+import { phone } from './sipp.js';
 import {
   activeCdrs,
-  createUser,
   channelsAgree,
   daemonChannelUuids,
   fsCalls,
   fsChannelUuids,
-  registerPhone,
+  startTwoPhones,
+  stopLiveWorld,
   type LiveUser,
 } from './world.js';
 
@@ -24,18 +24,10 @@ let callerPort = 0;
 let targetPort = 0;
 
 beforeAll(async () => {
-  h = await startLiveHarness();
-  caller = await createUser(h);
-  target = await createUser(h);
-  callerPort = await registerPhone(caller);
-  targetPort = await registerPhone(target);
+  ({ h, caller, target, callerPort, targetPort } = await startTwoPhones());
 });
 
-afterAll(async () => {
-  await h?.api('hupall NORMAL_CLEARING').catch(() => undefined);
-  await stopAll();
-  await h?.close();
-});
+afterAll(() => stopLiveWorld(h));
 
 interface FsChannel {
   uuid: string;

@@ -3,15 +3,15 @@
 // while the target rings, once it answers (bridged), and after the hang-up; an extension that answers
 // itself, a busy target and an unanswered one end the way the user expects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLiveHarness, type LiveHarness } from './live-harness.js';
-import { phone, stopAll } from './sipp.js';
+import type { LiveHarness } from './live-harness.js';
+import { phone } from './sipp.js';
 import {
   activeCdrs,
-  createUser,
   channelsAgree,
   fsCalls,
   fsChannelUuids,
-  registerPhone,
+  startTwoPhones,
+  stopLiveWorld,
   type LiveUser,
 } from './world.js';
 
@@ -22,18 +22,10 @@ let callerPort = 0;
 let targetPort = 0;
 
 beforeAll(async () => {
-  h = await startLiveHarness();
-  caller = await createUser(h);
-  target = await createUser(h);
-  callerPort = await registerPhone(caller);
-  targetPort = await registerPhone(target);
+  ({ h, caller, target, callerPort, targetPort } = await startTwoPhones());
 });
 
-afterAll(async () => {
-  await h?.api('hupall NORMAL_CLEARING').catch(() => undefined);
-  await stopAll();
-  await h?.close();
-});
+afterAll(() => stopLiveWorld(h));
 
 async function place(to: string): Promise<string> {
   const res = await h.request('PUT', `/my/call/${to}`, caller);

@@ -2,8 +2,8 @@
 // with the SIP password the daemon hands out, and FreeSWITCH's own views to compare the daemon with.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { ADMIN, type LiveHarness } from './live-harness.js';
-import { register, type SipUser } from './sipp.js';
+import { ADMIN, startLiveHarness, type LiveHarness } from './live-harness.js';
+import { register, stopAll, type SipUser } from './sipp.js';
 
 /** A short random tag per run: names and numbers never meet a previous run's leftovers. */
 export const RUN = randomBytes(2).toString('hex');
@@ -177,3 +177,32 @@ export async function loopbackCaller(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Two daemon users, each with a registered sipp phone: who calls and who is called. */
+export interface TwoPhones {
+  h: LiveHarness;
+  caller: LiveUser;
+  target: LiveUser;
+  callerPort: number;
+  targetPort: number;
+}
+
+export async function startTwoPhones(): Promise<TwoPhones> {
+  const h = await startLiveHarness();
+  const caller = await createUser(h);
+  const target = await createUser(h);
+  return {
+    h,
+    caller,
+    target,
+    callerPort: await registerPhone(caller),
+    targetPort: await registerPhone(target),
+  };
+}
+
+/** Hangs up whatever a file left, stops its phones and the harness. */
+export async function stopLiveWorld(h: LiveHarness | undefined): Promise<void> {
+  await h?.api('hupall NORMAL_CLEARING').catch(() => undefined);
+  await stopAll();
+  await h?.close();
+}
