@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { EslFrame } from '../../src/esl/frames.js';
 import { splitFrames } from '../../src/esl/frames.js';
 import { createLogger, type Logger } from '../../src/log.js';
+import { EslClient, type EslClientOptions } from '../../src/esl/client.js';
+import { eventually } from './eventually.js';
 import { readTranscriptBytes, readTranscriptLines } from './transcripts.js';
 
 // ---- frames copied from the transcripts ----
@@ -353,4 +355,31 @@ export function captureLogger(level = 'debug'): {
     entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
     text: () => lines.join(''),
   };
+}
+
+/**
+ * A FakeEslServer and an EslClient connected to it (2 s requests, 20–100 ms backoff), both stopped by
+ * `cleanup`. `onCreate` sees the client before it connects (to listen from its first event).
+ */
+export async function connectedClient(
+  cleanup: Array<() => Promise<void>>,
+  extra: Partial<EslClientOptions> = {},
+  onCreate: (client: EslClient) => void = () => undefined,
+): Promise<{ server: FakeEslServer; client: EslClient; log: ReturnType<typeof captureLogger> }> {
+  const server = await FakeEslServer.start();
+  cleanup.push(() => server.close());
+  const log = captureLogger();
+  const client = new EslClient({
+    node: { id: `127.0.0.1:${server.port}`, host: '127.0.0.1', port: server.port, password: 'ClueCon' },
+    logger: log.logger,
+    requestTimeoutMs: 2000,
+    events: ['CHANNEL_CREATE'],
+    backoff: { initialMs: 20, maxMs: 100 },
+    ...extra,
+  });
+  onCreate(client);
+  cleanup.push(() => client.stop());
+  client.start();
+  await eventually(() => client.state === 'connected', 3000, 'connected');
+  return { server, client, log };
 }

@@ -4,9 +4,8 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import esl from 'modesl';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EslClient } from '../../src/esl/client.js';
 import type { EslEvent } from '../../src/esl/events.js';
-import { captureLogger, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
+import { connectedClient, fsFrames } from '../helpers/fake-esl-server.js';
 import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -15,22 +14,9 @@ afterEach(async () => {
 });
 
 async function connectedPair() {
-  const server = await FakeEslServer.start();
-  cleanup.push(() => server.close());
-  const log = captureLogger();
-  const client = new EslClient({
-    node: { id: `127.0.0.1:${server.port}`, host: '127.0.0.1', port: server.port, password: 'ClueCon' },
-    logger: log.logger,
-    requestTimeoutMs: 2000,
-    events: ['CHANNEL_CREATE'],
-    backoff: { initialMs: 20, maxMs: 100 },
-  });
-  cleanup.push(() => client.stop());
   const events: EslEvent[] = [];
-  client.on('event', (e) => void events.push(e));
-  client.start();
-  await eventually(() => client.state === 'connected', 3000, 'connected');
-  return { server, client, log, events, session: server.last! };
+  const pair = await connectedClient(cleanup, {}, (client) => client.on('event', (e) => void events.push(e)));
+  return { ...pair, events, session: pair.server.last! };
 }
 
 describe('EslClient events', () => {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EslClient, type EslClientOptions } from '../../src/esl/client.js';
 import { EslDisconnectedError, isOutcomeUnknown } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
+import { captureLogger, connectedClient, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
 import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -14,25 +14,14 @@ afterEach(async () => {
 });
 
 async function connectedPair(extra: Partial<EslClientOptions> = {}) {
-  const server = await FakeEslServer.start();
-  cleanup.push(() => server.close());
-  const log = captureLogger();
-  const client = new EslClient({
-    node: { id: `127.0.0.1:${server.port}`, host: '127.0.0.1', port: server.port, password: 'ClueCon' },
-    logger: log.logger,
-    requestTimeoutMs: 2000,
-    events: ['CHANNEL_CREATE'],
-    backoff: { initialMs: 20, maxMs: 100 },
-    // Probed 300 ms after the last heartbeat; the probe has 1 s (slack for a loaded machine).
-    liveness: { heartbeatDeadlineMs: 300, probeTimeoutMs: 1000 },
-    ...extra,
-  });
   const reasons: string[] = [];
-  client.on('disconnected', (r) => void reasons.push(r));
-  cleanup.push(() => client.stop());
-  client.start();
-  await eventually(() => client.state === 'connected', 3000, 'connected');
-  return { server, client, log, reasons };
+  const pair = await connectedClient(
+    cleanup,
+    // Probed 300 ms after the last heartbeat; the probe has 1 s (slack for a loaded machine).
+    { liveness: { heartbeatDeadlineMs: 300, probeTimeoutMs: 1000 }, ...extra },
+    (client) => client.on('disconnected', (r) => void reasons.push(r)),
+  );
+  return { ...pair, reasons };
 }
 
 /** The client's timers and clock on a fake clock for this test (sockets stay real). */

@@ -10,7 +10,7 @@ import {
   EslUnsafeCommandError,
   isOutcomeUnknown,
 } from '../../src/esl/errors.js';
-import { captureLogger, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
+import { captureLogger, connectedClient, FakeEslServer, fsFrames } from '../helpers/fake-esl-server.js';
 import { eventually } from '../helpers/eventually.js';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -18,23 +18,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function connectedPair(extra: Partial<EslClientOptions> = {}) {
-  const server = await FakeEslServer.start();
-  cleanup.push(() => server.close());
-  const log = captureLogger();
-  const client = new EslClient({
-    node: { id: `127.0.0.1:${server.port}`, host: '127.0.0.1', port: server.port, password: 'ClueCon' },
-    logger: log.logger,
-    requestTimeoutMs: 2000,
-    events: ['CHANNEL_CREATE'],
-    backoff: { initialMs: 20, maxMs: 100 },
-    ...extra,
-  });
-  cleanup.push(() => client.stop());
-  client.start();
-  await eventually(() => client.state === 'connected', 3000, 'connected');
-  return { server, client, log };
-}
+const connectedPair = (extra: Partial<EslClientOptions> = {}) => connectedClient(cleanup, extra);
 
 const idle = { queued: 0, awaitingReply: false, jobs: 0 };
 
