@@ -7,6 +7,7 @@ import { startDaemon, type Daemon } from '../../src/daemon.js';
 import { createSimIdentity } from '../../src/sim/model/identity.js';
 import { startSimulatedFreeswitch, type SimulatedFreeswitch } from '../../src/sim/start.js';
 import { XmlCurlClient } from '../../src/sim/xml-curl.js';
+import type { ExtendedMemberDetails } from '../../src/state/conference-details.js';
 import { JsonFileStore } from '../../src/store/json-file-store.js';
 import { capturedLogger, daemonRequest, phoneTables, seededDataDir } from './daemon-harness.js';
 import { eventually } from './eventually.js';
@@ -79,4 +80,24 @@ export async function startFsconfigHarness(): Promise<FsconfigHarness> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The owner saves `settings` for `conference` (200), then the daemon has applied them live. */
+export async function putSettings(
+  h: FsconfigHarness,
+  conference: string,
+  settings: Record<string, unknown>,
+): Promise<void> {
+  const res = await h.request('PUT', `/my/conferences/${conference}`, { as: 'owner', body: settings });
+  if (res.status !== 200) throw new Error(`PUT settings answered ${res.status}: ${await res.text()}`);
+  await h.daemon.liveSettings.settled();
+}
+
+/** Members as the daemon shows them to the owner (its live state, built from FreeSWITCH's events). */
+export async function liveMembers(h: FsconfigHarness, conference: string): Promise<ExtendedMemberDetails[]> {
+  const res = await h.request('GET', `/my/conferencedetails/${conference}?extended=true`, { as: 'owner' });
+  if (res.status === 406) return [];
+  if (res.status !== 200) throw new Error(`conferencedetails answered ${res.status}`);
+  const body = (await res.json()) as { conference: { members: ExtendedMemberDetails[] } };
+  return body.conference.members;
 }

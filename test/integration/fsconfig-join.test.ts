@@ -5,7 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExtendedMemberDetails } from '../../src/state/conference-details.js';
 import { CONFERENCES } from '../helpers/http.js';
-import { FSCONFIG_SECRET, startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';
+import {
+  FSCONFIG_SECRET,
+  liveMembers,
+  putSettings,
+  startFsconfigHarness,
+  type FsconfigHarness,
+} from '../helpers/fsconfig-harness.js';
 
 const CONF = CONFERENCES.owned; // alice-conf, ext 3000, owner 200, delegate 201, PIN 482915, mod PIN 771133
 const GUEST = '202';
@@ -18,20 +24,9 @@ afterEach(async () => {
   await h.close();
 });
 
-async function put(settings: Record<string, unknown>): Promise<void> {
-  const res = await h.request('PUT', `/my/conferences/${CONF.name}`, { as: 'owner', body: settings });
-  expect(res.status).toBe(200);
-  await h.daemon.liveSettings.settled();
-}
+const put = (settings: Record<string, unknown>): Promise<void> => putSettings(h, CONF.name, settings);
 
-/** Members as the daemon shows them (its live state, built from FreeSWITCH's events). */
-async function members(): Promise<ExtendedMemberDetails[]> {
-  const res = await h.request('GET', `/my/conferencedetails/${CONF.name}?extended=true`, { as: 'owner' });
-  if (res.status === 406) return [];
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { conference: { members: ExtendedMemberDetails[] } };
-  return body.conference.members;
-}
+const members = (): Promise<ExtendedMemberDetails[]> => liveMembers(h, CONF.name);
 
 /** `from` dials the conference (keying `keys` at a PIN prompt); resolves when the call is settled. */
 async function dial(from: string, keys?: string): Promise<{ uuid: string; joined: boolean }> {

@@ -6,7 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExtendedMemberDetails } from '../../src/state/conference-details.js';
 import type { SimEvent } from '../../src/sim/types.js';
 import { CONFERENCES, TEST_DOMAIN } from '../helpers/http.js';
-import { startFsconfigHarness, type FsconfigHarness } from '../helpers/fsconfig-harness.js';
+import {
+  liveMembers,
+  putSettings,
+  startFsconfigHarness,
+  type FsconfigHarness,
+} from '../helpers/fsconfig-harness.js';
 
 const CONF = CONFERENCES.owned; // alice-conf, ext 3000, owner 200, delegate 201, PIN 482915, mod PIN 771133
 const GUEST = '202';
@@ -29,18 +34,9 @@ afterEach(async () => {
 const header = (e: SimEvent, name: string) => e.headers.find(([n]) => n === name)?.[1];
 const sent = () => h.sim.server.received.map((r) => r.line);
 
-async function put(settings: Record<string, unknown>): Promise<void> {
-  const res = await h.request('PUT', `/my/conferences/${CONF.name}`, { as: 'owner', body: settings });
-  expect(res.status).toBe(200);
-  await h.daemon.liveSettings.settled();
-}
+const put = (settings: Record<string, unknown>): Promise<void> => putSettings(h, CONF.name, settings);
 
-async function members(): Promise<ExtendedMemberDetails[]> {
-  const res = await h.request('GET', `/my/conferencedetails/${CONF.name}?extended=true`, { as: 'owner' });
-  if (res.status === 406) return [];
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { conference: { members: ExtendedMemberDetails[] } }).conference.members;
-}
+const members = (): Promise<ExtendedMemberDetails[]> => liveMembers(h, CONF.name);
 
 /** The member whose name (caller id number) is `name`, once the daemon shows it. */
 async function memberNamed(name: string): Promise<ExtendedMemberDetails> {
