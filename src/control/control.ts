@@ -50,7 +50,6 @@ export class Control {
   private readonly unwantedCalls: UnwantedCallHangup;
   private readonly ledger: RecordingLedger;
   private readonly timeoutMs: number;
-  private readonly attached: boolean;
 
   constructor(deps: ControlDeps) {
     const { settings, logger } = deps;
@@ -63,7 +62,6 @@ export class Control {
       running: (name) => deps.live.conference(name)?.conference.recordings ?? [],
     });
     this.timeoutMs = settings.eslRequestTimeoutMs;
-    this.attached = deps.pool.all().length > 0;
     const conferences = (this.conferences = new ConferenceCommands({
       nodes,
       domains,
@@ -104,13 +102,13 @@ export class Control {
     };
   }
 
-  /** Whether `name` runs on a node in sync; 503 while that cannot be known. Without a node nothing runs. */
+  /** Whether `name` runs on a node in sync; 503 while that cannot be known. */
   isRunning(name: string): boolean {
-    return this.attached && this.nodes.conference(name).found === 'running';
+    return this.nodes.conference(name).found === 'running';
   }
 
   /** Ends the conference `name` in FreeSWITCH if it runs (503 unknown, 409 FreeSWITCH refused). */
-  async endConference(name: string): Promise<void> {
-    if (this.attached) await endConference(this.nodes, name, this.timeoutMs);
+  endConference(name: string): Promise<void> {
+    return endConference(this.nodes, name, this.timeoutMs);
   }
 }

@@ -1,7 +1,7 @@
 // Finding one conference or call across every node, with the one rule for answers that depend on a
-// node not in sync: "not running" / "no such call" is only said when every node is in sync (and there
-// is at least one); otherwise the answer is `unknown`, which readers turn into a 503, never a stale
-// 404 or 406.
+// node not in sync: "not running" / "no such call" is only said when every node is in sync; otherwise
+// the answer is `unknown`, which readers turn into a 503, never a stale 404 or 406. Without any node
+// nothing can run.
 import type { Call, CallState } from './calls.js';
 import type { LiveConference } from './conferences.js';
 import type { LiveState, NodeState } from './node-state.js';
@@ -26,7 +26,7 @@ export type CallLookup =
 
 /** The call with this id (or with a leg of this uuid) on any node. */
 export function lookUpCall(live: LiveState, uuid: string): CallLookup {
-  let unknown = live.nodeIds().length === 0;
+  let unknown = false;
   for (const nodeId of live.nodeIds()) {
     const node = live.node(nodeId);
     if (node === undefined) continue;
@@ -45,8 +45,7 @@ export const callOf = (calls: CallState, uuid: string): Call | undefined =>
   calls.calls.get(uuid) ?? calls.channels.get(uuid)?.call;
 
 function allNodesSynced(live: LiveState): boolean {
-  const ids = live.nodeIds();
-  return ids.length > 0 && ids.every((id) => live.node(id)?.synced === true);
+  return live.nodeIds().every((id) => live.node(id)?.synced === true);
 }
 
 /** Every node's state split by whether it can be read now: the synced ones, and the ids of the rest. */

@@ -6,7 +6,6 @@
 import type { Context, Hono } from 'hono';
 import { activeConference, byName, type ActiveConference } from '../../state/active-conference.js';
 import { nodesBySync } from '../../state/live-lookups.js';
-import type { LiveState } from '../../state/node-state.js';
 import type { AppDeps } from '../app-deps.js';
 import { requireAdmin } from '../auth.js';
 import { currentUser, type AppEnv } from '../context.js';
@@ -16,26 +15,21 @@ import { respond, respondJson } from '../represent.js';
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 export function registerActiveConferenceRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const liveState = (): LiveState => {
-    if (deps.live.nodeIds().length === 0) throw nodeUnavailable();
-    return deps.live;
-  };
-
   app.get('/api/activeconferences', requireAdmin, (c) => {
-    const live = liveState();
+    const live = deps.live;
     const conferences: ActiveConference[] = [];
     const { synced, unavailable: unavailableNodes } = nodesBySync(live);
     for (const node of synced)
       for (const conference of node.conferences.conferences.values())
         conferences.push(activeConference(node.nodeId, conference));
-    if (synced.length === 0) throw nodeUnavailable();
+    if (synced.length === 0 && unavailableNodes.length > 0) throw nodeUnavailable();
     conferences.sort(byName);
     c.header('Cache-Control', 'no-store');
     return respondJson(c, 200, { conferences, unavailableNodes });
   });
 
   const mine = async (c: Context<AppEnv>) => {
-    const live = liveState();
+    const live = deps.live;
     for (const nodeId of live.nodeIds()) if (live.node(nodeId)?.synced !== true) throw nodeUnavailable();
     const user = currentUser(c);
     const names = new Set<string>();
